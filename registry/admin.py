@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from registry.admin_scope import ContainsFilter, ScopedAdmin, ScopedInline, TownFilter
+from registry.models import (
+    KNOWN_DOMAINS,
+    PERSON_CATEGORIES,
+    Area,
+    Employment,
+    Expert,
+    HostUnit,
+    Mediator,
+    Membership,
+    Organization,
+    StaffProfile,
+    active_on,
+)
+from registry.policy import STAFFING_QUOTAS
+from registry.scope import visible
+from registry.validators import id_birth_place
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class CategoryFilter(ContainsFilter):
+    title = "人员类别"
+    parameter_name = "category"
+    field = "categories"
+    values = PERSON_CATEGORIES
+
+
+class DomainFilter(ContainsFilter):
+    title = "专业领域"
+    parameter_name = "domain"
+    field = "domains"
+    values = KNOWN_DOMAINS
+
+
+class CurrentEmploymentFilter(admin.SimpleListFilter):
+    """专兼职 of the posts a mediator holds today."""
+
+    title = "专兼职（当前）"
+    parameter_name = "employment"
+
+    def lookups(self, request, model_admin):
+        return Employment.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Employment.values:
+            return queryset
+        posts = Membership.objects.filter(active_on(today()), mediator=OuterRef("pk"), employment=self.value())
+        return queryset.filter(Exists(posts))
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedAdmin):
+    list_display = ["name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(HostUnit)
+class HostUnitAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "area", "officer_count", "room_count"]
+    list_filter = ["kind", TownFilter]
+    search_fields = ["name"]
+    list_select_related = ["area"]
+    autocomplete_fields = ["area"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_rooms=Count("rooms"))
+
+    @admin.display(description="调解室数", ordering="_rooms")
+    def room_count(self, obj) -> int:
+        return obj._rooms
+
+
+class MembershipInline(ScopedInline):
+    model = Membership
+    autocomplete_fields = ["organization", "mediator"]
+    fields = ["mediator", "organization", "role", "employment", "start_date", "end_date"]
+
+
+class MembershipOnMediatorInline(MembershipInline):
+    fields = ["organization", "role", "employment", "start_date", "end_date"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+
+class MembershipOnOrganizationInline(MembershipInline):
+    fields = ["mediator", "role", "employment", "start_date", "end_date"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mediator")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "area", "host_unit", "quota", "full_time_count", "shortfall"]
+    list_filter = ["kind", TownFilter, DomainFilter, "has_party_org"]
+    search_fields = ["name", "leader", "phone"]
+    list_select_related = ["area", "host_unit"]
+    autocomplete_fields = ["area", "host_unit"]
+    inlines = [MembershipOnOrganizationInline]
+
+    def get_queryset(self, request):
+        full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
+        return super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time))
+
+    @admin.display(description="专职人数定额")
+    def quota(self, obj) -> str:
+        return STAFFING_QUOTAS.get(obj.kind, "—")
+
+    @admin.display(description="在岗专职人数", ordering="_full_time")
+    def full_time_count(self, obj) -> int:
+        return obj._full_time
+
+    @admin.display(description="缺额")
+    def shortfall(self, obj) -> str | int:
+        quota = STAFFING_QUOTAS.get(obj.kind)
+        return "—" if quota is None else max(0, quota - obj._full_time)
+
+
+@admin.register(Mediator)
+class MediatorAdmin(ScopedAdmin):
+    list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
+    list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
+    search_fields = ["name", "id_number", "phone"]
+    inlines = [MembershipOnMediatorInline]
+    readonly_fields = ["birth_place"]
+    fieldsets = [
+        (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone"]}),
+        ("其他信息", {"fields": ["ethnicity", "political_status", "education", "categories", "domains", "remarks"]}),
+    ]
+
+    def get_queryset(self, request):
+        posts = visible(Membership.objects.select_related("organization"), request.user)
+        return super().get_queryset(request).prefetch_related(Prefetch("memberships", queryset=posts))
+
+    @admin.display(description="任职（当前）")
+    def posts(self, obj) -> str:
+        day = today()
+        current = [m for m in obj.memberships.all() if m.is_active_on(day)]
+        return "；".join(f"{m.organization}·{m.role}（{m.employment}）" for m in current) or "—"
+
+    @admin.display(description="身份证登记地（仅供参考）")
+    def birth_place(self, obj) -> str:
+        return id_birth_place(obj.id_number) if obj.id_number else "—"
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    list_display = ["mediator", "organization", "role", "employment", "start_date", "end_date"]
+    list_filter = ["employment", "role", TownFilter]
+    search_fields = ["mediator__name", "mediator__id_number", "organization__name"]
+    list_select_related = ["mediator", "organization"]
+    autocomplete_fields = ["mediator", "organization"]
+
+
+@admin.register(Expert)
+class ExpertAdmin(ScopedAdmin):
+    list_display = ["name", "domains", "title", "employer", "phone", "joined_date"]
+    list_filter = [DomainFilter, TownFilter]
+    search_fields = ["name", "id_number", "phone", "employer"]
+    autocomplete_fields = ["organizations"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    autocomplete_fields = ["area"]
+    verbose_name = verbose_name_plural = "负责镇街（镇街录入员必填）"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ["username", "first_name", "is_active", "role_names", "area"]
+    list_select_related = ["staff_profile__area"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="角色")
+    def role_names(self, obj) -> str:
+        return "、".join(g.name for g in obj.groups.all())
+
+    @admin.display(description="负责镇街")
+    def area(self, obj) -> str:
+        profile = getattr(obj, "staff_profile", None)
+        return profile.area.name if profile and profile.area else "—"

@@ -1,0 +1,27 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from registry.roles import StaffRole
+from registry.services import staff_user_save
+
+
+class Command(BaseCommand):
+    help = "创建或更新一个可登录管理后台的工作人员账号（SPEC §4）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=StaffRole.values)
+        parser.add_argument("--area", help="镇街录入员负责的乡镇/街道名称")
+        parser.add_argument("--password")
+
+    def handle(self, *args, username, role, area, password, **options):
+        try:
+            user, created, generated = staff_user_save(
+                username=username, role=role, area_name=area, password=password
+            )
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        verb = "已创建" if created else "已更新"
+        self.stdout.write(f"{verb}账号 {user.username}（{StaffRole(role).label}{'，' + area if area else ''}）")
+        if generated:
+            self.stdout.write(f"初始密码：{generated}")

@@ -1,0 +1,380 @@
+"""The roster: areas, organizations, mediators and their posts, experts, host units (SPEC §1)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
+
+from registry.fields import IdNumberField, MultiValueField, PhoneField
+from registry.validators import id_birth_date, id_gender, normalize_id_number
+
+PERSON_CATEGORIES = [
+    "党代表", "人大代表", "政协委员", "五老人员", "专业技术人员",
+    "城乡社区工作者", "选调生", "律师", "志愿者", "其他",
+]
+KNOWN_DOMAINS = [
+    "医患纠纷", "道路交通", "物业管理", "城市管理", "劳动争议", "征地拆迁", "生态环保", "婚姻家庭",
+    "建筑施工", "旅游", "消费", "商务", "知识产权", "互联网", "商事", "心理服务",
+]
+
+
+class AreaLevel(models.TextChoices):
+    DISTRICT = "区县", "区县"
+    TOWN = "乡镇", "乡镇"
+    STREET = "街道", "街道"
+    VILLAGE = "村", "村"
+    COMMUNITY = "社区", "社区"
+
+
+TOWN_LEVELS = (AreaLevel.TOWN, AreaLevel.STREET)
+VILLAGE_LEVELS = (AreaLevel.VILLAGE, AreaLevel.COMMUNITY)
+
+
+class OrganizationKind(models.TextChoices):
+    TOWN = "乡镇（街道）人民调解委员会"
+    VILLAGE = "村（社区）人民调解委员会"
+    ENTERPRISE = "企事业单位人民调解委员会"
+    INDUSTRY = "行业性专业性人民调解委员会"
+    COURT_ROOM = "驻法院调解室"
+    POLICE_ROOM = "驻派出所调解室"
+    PETITION_ROOM = "信访事项调解室"
+    ADMINISTRATIVE = "行政调解组织"
+    OTHER = "其他调解组织"
+
+
+class HostUnitKind(models.TextChoices):
+    COURT = "法院"
+    POLICE = "派出所"
+    PETITION = "信访接待大厅"
+
+
+# A stationed room sits in a host unit of exactly this type.
+ROOM_HOST_KIND = {
+    OrganizationKind.COURT_ROOM: HostUnitKind.COURT,
+    OrganizationKind.POLICE_ROOM: HostUnitKind.POLICE,
+    OrganizationKind.PETITION_ROOM: HostUnitKind.PETITION,
+}
+
+
+class Gender(models.TextChoices):
+    MALE = "男"
+    FEMALE = "女"
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "主任"
+    DEPUTY = "副主任"
+    MEMBER = "委员"
+    MEDIATOR = "调解员"
+
+
+class Employment(models.TextChoices):
+    FULL_TIME = "专职"
+    PART_TIME = "兼职"
+
+
+class ScopedQuerySet(models.QuerySet):
+    """`in_areas(ids)`: the rows a user scoped to those areas may see (see registry.scope)."""
+
+    area_lookup = "area"
+
+    def in_areas(self, area_ids):
+        return self.filter(**{f"{self.area_lookup}__in": area_ids})
+
+
+class AreaQuerySet(ScopedQuerySet):
+    area_lookup = "pk"
+
+
+class Area(models.Model):
+    name = models.CharField("区划名称", max_length=100, unique=True)
+    level = models.CharField("区划层级", max_length=4, choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    history = HistoricalRecords()
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_town(self) -> bool:
+        return self.level in TOWN_LEVELS
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            if self.level in VILLAGE_LEVELS:
+                raise ValidationError({"parent": f"{self.level}必须填写上级区划（所属乡镇或街道）。"})
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": "上级区划不能是它自己。"})
+        expected = {
+            AreaLevel.DISTRICT: (),
+            AreaLevel.TOWN: (AreaLevel.DISTRICT,),
+            AreaLevel.STREET: (AreaLevel.DISTRICT,),
+            AreaLevel.VILLAGE: TOWN_LEVELS,
+            AreaLevel.COMMUNITY: TOWN_LEVELS,
+        }.get(self.level, ())
+        if self.parent.level not in expected:
+            wanted = "、".join(expected) or "无（区县是最高一级）"
+            raise ValidationError(
+                {"parent": f"{self.level}的上级区划应为{wanted}，“{self.parent}”是{self.parent.level}。"}
+            )
+
+
+class HostUnit(models.Model):
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    kind = models.CharField("单位类型", max_length=10, choices=HostUnitKind.choices)
+    area = models.ForeignKey(Area, verbose_name="所属区划", on_delete=models.PROTECT, related_name="host_units")
+    officer_count = models.PositiveIntegerField("警力人数", null=True, blank=True, help_text="派出所填写")
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派驻单位"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def active_on(day: datetime.date, prefix: str = "") -> Q:
+    """Posts active on `day`: start ≤ day (or empty) and day ≤ end (or empty) — SPEC §4."""
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class Organization(models.Model):
+    name = models.CharField("组织名称", max_length=150, unique=True)
+    kind = models.CharField("组织类型", max_length=20, choices=OrganizationKind.choices)
+    area = models.ForeignKey(Area, verbose_name="所属区划", on_delete=models.PROTECT, related_name="organizations")
+    host_unit = models.ForeignKey(
+        HostUnit, verbose_name="派驻单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="rooms", help_text="仅驻法院、驻派出所、信访事项调解室填写",
+    )
+    domains = MultiValueField("专业领域")
+    founded_date = models.DateField("成立日期", null=True, blank=True)
+    leader = models.CharField("负责人", max_length=50, blank=True)
+    phone = PhoneField("联系电话")
+    address = models.CharField("地址", max_length=200, blank=True)
+    has_party_org = models.BooleanField("是否建立党组织", default=False)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解组织"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.area_id:
+            level = self.area.level
+            if self.kind == OrganizationKind.TOWN and level not in TOWN_LEVELS:
+                errors["area"] = f"乡镇（街道）人民调解委员会应设在乡镇或街道，“{self.area}”是{level}。"
+            elif self.kind == OrganizationKind.VILLAGE and level not in VILLAGE_LEVELS:
+                errors["area"] = f"村（社区）人民调解委员会应设在村或社区，“{self.area}”是{level}。"
+        host_kind = ROOM_HOST_KIND.get(self.kind)
+        if self.host_unit_id:
+            if host_kind is None:
+                errors["host_unit"] = f"只有驻法院、驻派出所和信访事项调解室才填写派驻单位，{self.kind}不填。"
+            elif self.host_unit.kind != host_kind:
+                errors["host_unit"] = (
+                    f"{self.kind}的派驻单位应为{host_kind}，“{self.host_unit}”是{self.host_unit.kind}。"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class MediatorQuerySet(models.QuerySet):
+    def in_areas(self, area_ids):
+        """A person is in a town's roster while they hold, or held, a post there."""
+        posts = Membership.objects.filter(mediator=OuterRef("pk"), organization__area__in=area_ids)
+        return self.filter(Exists(posts))
+
+
+class Mediator(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True, help_text="留空则按身份证号推算")
+    id_number = IdNumberField("身份证号", unique=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True, help_text="留空则按身份证号推算")
+    ethnicity = models.CharField("民族", max_length=20, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
+    education = models.CharField("学历", max_length=20, blank=True)
+    phone = PhoneField("联系电话")
+    categories = MultiValueField("人员类别", allowed=PERSON_CATEGORIES)
+    domains = MultiValueField("专业领域")
+    remarks = models.TextField("备注", blank=True)
+    history = HistoricalRecords()
+    objects = MediatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人民调解员"
+        ordering = ["name", "id_number"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_number[-4:]}）" if self.id_number else self.name
+
+    def clean(self) -> None:
+        try:
+            number = normalize_id_number(self.id_number)
+        except ValidationError:
+            return  # reported by the field itself
+        errors: dict[str, str] = {}
+        birth, gender = id_birth_date(number), id_gender(number)
+        if self.birth_date and self.birth_date != birth:
+            errors["birth_date"] = (
+                f"出生日期 {self.birth_date:%Y-%m-%d} 与身份证号中的出生日期 {birth:%Y-%m-%d} 不一致。"
+            )
+        if self.gender and self.gender != gender:
+            errors["gender"] = f"性别“{self.gender}”与身份证号不符：身份证号第17位表示{gender}性。"
+        if errors:
+            raise ValidationError(errors)
+        self.birth_date, self.gender = birth, gender
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    area_lookup = "organization__area"
+
+    def active_on(self, day: datetime.date):
+        return self.filter(active_on(day))
+
+    def full_time(self):
+        return self.filter(employment=Employment.FULL_TIME)
+
+
+# Enforced by an exclusion constraint on PostgreSQL (migration 0002), checked in clean().
+FULL_TIME_CONSTRAINT = "registry_membership_one_full_time_post"
+
+
+class Membership(models.Model):
+    mediator = models.ForeignKey(Mediator, verbose_name="调解员", on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, verbose_name="所属调解组织", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("职务", max_length=10, choices=Role.choices, default=Role.MEDIATOR)
+    employment = models.CharField("专兼职", max_length=2, choices=Employment.choices)
+    start_date = models.DateField("任职日期", null=True, blank=True)
+    end_date = models.DateField("离任日期", null=True, blank=True)
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任职"
+        ordering = ["organization__name", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mediator", "organization", "start_date"],
+                name="registry_membership_unique_post",
+                violation_error_message="该调解员在该组织已有相同任职日期的任职记录。",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="registry_membership_end_after_start",
+                violation_error_message="离任日期不能早于任职日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.role}（{self.employment}）"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+
+    def overlapping_full_time(self):
+        """Other full-time posts of the same mediator whose dates overlap this one's."""
+        overlap = Q()
+        if self.end_date:
+            overlap &= Q(start_date__isnull=True) | Q(start_date__lte=self.end_date)
+        if self.start_date:
+            overlap &= Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+        return (
+            Membership.objects.full_time()
+            .filter(overlap, mediator_id=self.mediator_id)
+            .exclude(pk=self.pk)
+            .select_related("organization")
+        )
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "离任日期不能早于任职日期。"})
+        if self.employment == Employment.FULL_TIME and self.mediator_id:
+            other = self.overlapping_full_time().first()
+            if other:
+                raise ValidationError({"employment": full_time_conflict_message(other)})
+
+
+def full_time_conflict_message(other: Membership) -> str:
+    start = f"{other.start_date:%Y-%m-%d}" if other.start_date else "不详"
+    end = f"{other.end_date:%Y-%m-%d}" if other.end_date else "至今"
+    return (
+        f"该调解员在“{other.organization}”已有专职职务（{start} 至 {end}），"
+        "同一时间只能担任一个专职职务；请先填写原职务的离任日期，或改为兼职。"
+    )
+
+
+class ExpertQuerySet(models.QuerySet):
+    def in_areas(self, area_ids):
+        """An expert is visible to a town while serving one of its organizations."""
+        served = Organization.objects.filter(experts=OuterRef("pk"), area__in=area_ids)
+        return self.filter(Exists(served))
+
+
+class Expert(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    id_number = IdNumberField("身份证号", null=True, blank=True, unique=True)
+    domains = MultiValueField("专业领域", blank=False)
+    title = models.CharField("职称", max_length=50, blank=True)
+    employer = models.CharField("工作单位", max_length=150, blank=True)
+    phone = PhoneField("联系电话")
+    joined_date = models.DateField("入库日期", null=True, blank=True)
+    organizations = models.ManyToManyField(
+        Organization, verbose_name="服务调解组织", blank=True, related_name="experts"
+    )
+    history = HistoricalRecords(m2m_fields=[organizations])
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解专家"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "employer"],
+                condition=Q(id_number__isnull=True),
+                name="registry_expert_unique_name_employer",
+                violation_error_message="专家库中已有同名且工作单位相同的专家（未填身份证号）。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.employer}）" if self.employer else self.name
+
+
+class StaffProfile(models.Model):
+    """The town/street a clerk works for (SPEC §5); other roles leave it empty."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    area = models.ForeignKey(
+        Area, verbose_name="负责镇街", null=True, blank=True, on_delete=models.PROTECT,
+        limit_choices_to={"level__in": TOWN_LEVELS},
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员镇街"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.area or '全区'}"

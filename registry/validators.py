@@ -1,0 +1,172 @@
+"""Validation and canonical forms shared by the admin, the importer and services.
+
+Every message is Chinese and says what is wrong and what is expected, because the
+same text reaches a clerk through the admin form and through an import row error.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from stdnum import numdb
+from stdnum.cn import ric
+
+# 、 ， , ; ； — the separators clerks use in multi-value cells (SPEC §3).
+MULTI_VALUE_SPLIT = re.compile(r"\s*[、，,;；]+\s*")
+MULTI_VALUE_JOIN = "、"
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+
+def halfwidth(value: str) -> str:
+    """Full-width ASCII (０-９, Ａ-Ｚ, ａ-ｚ, punctuation) to half-width.
+
+    Deliberately not NFKC: that would also rewrite the full-width brackets of
+    labels such as 乡镇（街道）人民调解委员会, which are part of the exact SPEC text.
+    """
+    return value.translate(_FULLWIDTH)
+
+
+def clean_text(value: object) -> str:
+    """Trim and collapse whitespace of a free-text cell; None becomes ''."""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", " ", str(value).replace("\u3000", " ")).strip()
+
+
+_ROUNDED_NUMBER = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+
+
+def normalize_id_number(value: object) -> str:
+    """Return the canonical 18-character 身份证号 or raise a ValidationError.
+
+    Uses python-stdnum's parts (compact, calc_check_digit, get_birth_date) but not
+    ric.validate(): that also demands the region code existed in the birth year and
+    so refuses most real IDs (500104 before 1997, 510203 outside 1983–1997).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValidationError("身份证号不能为空。", code="required")
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool) and value >= 10**15):
+        if isinstance(value, int):
+            value = str(value)
+        else:
+            raise ValidationError(
+                "身份证号被 Excel 当作数字保存，已四舍五入（如 5.00104199001011E+17），无法恢复。"
+                "请把该列设置为“文本”格式后重新录入完整的18位号码。",
+                code="rounded",
+            )
+    text = halfwidth(str(value))
+    text = re.sub(r"[\s\-]", "", text).upper()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if _ROUNDED_NUMBER.match(text):
+        raise ValidationError(
+            f"身份证号“{value}”被 Excel 当作数字保存，已四舍五入，无法恢复。"
+            "请把该列设置为“文本”格式后重新录入完整的18位号码。",
+            code="rounded",
+        )
+    number = ric.compact(text)
+    if len(number) != 18:
+        raise ValidationError(
+            f"身份证号应为18位，“{value}”是{len(number)}位。", code="length"
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            f"身份证号“{value}”格式不正确：前17位应为数字，最后一位为数字或X。", code="format"
+        )
+    try:
+        birth = ric.get_birth_date(number)
+    except Exception:
+        raise ValidationError(
+            f"身份证号“{number}”中的出生日期（第7–14位 {number[6:14]}）不是有效日期。",
+            code="birth_date",
+        ) from None
+    if birth > datetime.date.today():
+        raise ValidationError(
+            f"身份证号“{number}”中的出生日期 {birth:%Y-%m-%d} 晚于今天。", code="birth_date"
+        )
+    if birth.year < 1900:
+        raise ValidationError(
+            f"身份证号“{number}”中的出生日期 {birth:%Y-%m-%d} 早于1900年，请核对。",
+            code="birth_date",
+        )
+    expected = ric.calc_check_digit(number)
+    if number[17] != expected:
+        raise ValidationError(
+            f"身份证号“{number}”校验位错误：按前17位计算最后一位应为 {expected}，请核对号码是否录错。",
+            code="checksum",
+        )
+    return number
+
+
+def id_birth_date(number: str) -> datetime.date:
+    return ric.get_birth_date(number)
+
+
+def id_gender(number: str) -> str:
+    """男 for an odd 17th digit, 女 for an even one (GB 11643)."""
+    return "男" if int(number[16]) % 2 else "女"
+
+
+def id_birth_place(number: str) -> str:
+    """The place the first six digits name, whatever the year it was valid in.
+
+    Information only (shown in the admin): never a reason to refuse an ID.
+    """
+    try:
+        parts = numdb.get("cn/loc").info(number[:6])
+    except Exception:
+        return ""
+    names = []
+    for _, props in parts:
+        for key in ("province", "city", "county"):
+            if key in props:
+                # '[1983-1997]大渡口区,[1997-]…' -> the names without their years
+                for name in props[key].split(","):
+                    name = re.sub(r"^\[[^\]]*\]", "", name)
+                    if name and name not in names:
+                        names.append(name)
+    return " ".join(names)
+
+
+_MOBILE = re.compile(r"^1\d{10}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_phone(value: object) -> str:
+    """'' stays ''; otherwise an 11-digit mobile or a landline like 023-68123456."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = halfwidth(str(value)).strip()
+    text = re.sub(r"[\s()（）]", "", text).replace("—", "-").replace("－", "-")
+    if text.startswith("+86"):
+        text = text[3:]
+    if not text:
+        return ""
+    if _MOBILE.match(text) or _LANDLINE.match(text):
+        return text
+    raise ValidationError(
+        f"联系电话“{value}”格式不正确：应为以1开头的11位手机号，或带区号的固定电话（如 023-68123456）。",
+        code="phone",
+    )
+
+
+def split_multi(value: object) -> list[str]:
+    """Split a multi-value cell on 、 ， , ; ； and keep first occurrences in order."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        items = [clean_text(halfwidth(str(v))) for v in value]
+    else:
+        items = MULTI_VALUE_SPLIT.split(clean_text(halfwidth(str(value))))
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen

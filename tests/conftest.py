@@ -1,0 +1,56 @@
+"""Shared fixtures: a two-town district and one user per role, built once per test."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from registry.models import Area, AreaLevel, OrganizationKind
+from registry.roles import StaffRole
+from registry.services import staff_user_save
+from tests.factories import make_org
+
+PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture
+def district(db):
+    """大渡口区 with two streets (A: 新山村街道, B: 跃进村街道), a community each, and their committees."""
+    d = Area.objects.create(name="大渡口区", level=AreaLevel.DISTRICT)
+    a = Area.objects.create(name="新山村街道", level=AreaLevel.STREET, parent=d)
+    b = Area.objects.create(name="跃进村街道", level=AreaLevel.STREET, parent=d)
+    a1 = Area.objects.create(name="新山社区", level=AreaLevel.COMMUNITY, parent=a)
+    b1 = Area.objects.create(name="跃进社区", level=AreaLevel.COMMUNITY, parent=b)
+    return SimpleNamespace(
+        district=d, a=a, b=b, a1=a1, b1=b1,
+        org_a=make_org("新山村街道人民调解委员会", OrganizationKind.TOWN, a),
+        org_a1=make_org("新山社区人民调解委员会", OrganizationKind.VILLAGE, a1),
+        org_b=make_org("跃进村街道人民调解委员会", OrganizationKind.TOWN, b),
+        org_b1=make_org("跃进社区人民调解委员会", OrganizationKind.VILLAGE, b1),
+    )
+
+
+@pytest.fixture
+def users(district):
+    """bureau, clerk_a (新山村街道), clerk_b (跃进村街道), hr, finance — all with PASSWORD."""
+    def make(username, role, area=None):
+        return staff_user_save(username=username, role=role, area_name=area, password=PASSWORD)[0]
+
+    return SimpleNamespace(
+        bureau=make("bureau", StaffRole.BUREAU),
+        clerk_a=make("clerk_a", StaffRole.CLERK, district.a.name),
+        clerk_b=make("clerk_b", StaffRole.CLERK, district.b.name),
+        hr=make("hr", StaffRole.HR),
+        finance=make("finance", StaffRole.FINANCE),
+    )
+
+
+@pytest.fixture
+def client_as(client):
+    """client_as(user) -> the test client logged in as that user."""
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
