@@ -366,7 +366,9 @@ class Expert(models.Model):
 class StaffProfile(models.Model):
     """The town/street a clerk works for (SPEC §5); other roles leave it empty."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="staff_profile"
+    )
     area = models.ForeignKey(
         Area, verbose_name="负责镇街", null=True, blank=True, on_delete=models.PROTECT,
         limit_choices_to={"level__in": TOWN_LEVELS},
