@@ -79,7 +79,7 @@ class HostUnitAdmin(ScopedAdmin):
     autocomplete_fields = ["area"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_rooms=Count("rooms"))
+        return super().get_queryset(request).annotate(_rooms=Count("rooms")).order_by("name")
 
     @admin.display(description="调解室数", ordering="_rooms")
     def room_count(self, obj) -> int:
@@ -117,7 +117,7 @@ class OrganizationAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
-        return super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time))
+        return super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time)).order_by("name")
 
     @admin.display(description="专职人数定额")
     def quota(self, obj) -> str:
