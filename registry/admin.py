@@ -25,6 +25,7 @@ from registry.models import (
 from registry.policy import STAFFING_QUOTAS
 from registry.scope import visible
 from registry.validators import id_birth_place
+from training.admin import MediatorTrainingInline
 
 
 def today() -> datetime.date:
@@ -138,7 +139,7 @@ class MediatorAdmin(ScopedAdmin):
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
-    inlines = [MembershipOnMediatorInline]
+    inlines = [MembershipOnMediatorInline, MediatorTrainingInline]
     readonly_fields = ["birth_place"]
     fieldsets = [
         (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone"]}),

@@ -1,0 +1,98 @@
+"""Centralized trainings and who attended them (SPEC §1, §2.6; work plan item 17)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from registry.models import TOWN_LEVELS, Area, AreaLevel, Mediator
+from registry.validators import clean_text, halfwidth
+
+ORGANIZER_LEVELS = (AreaLevel.DISTRICT, *TOWN_LEVELS)
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def in_areas(self, area_ids):
+        """A clerk sees their town's sessions and the district's, which their mediators attend;
+        changing a district session stays the bureau's (see TrainingSessionAdmin)."""
+        return self.filter(Q(area__in=area_ids) | Q(area__level=AreaLevel.DISTRICT))
+
+    def in_year(self, year: int, until=None):
+        """Sessions dated in `year`, and not after `until` when given (held by the as-of date)."""
+        sessions = self.filter(date__year=year)
+        return sessions.filter(date__lte=until) if until else sessions
+
+
+class TrainingSession(models.Model):
+    code = models.CharField("培训编号", max_length=50, unique=True)
+    name = models.CharField("培训名称", max_length=150)
+    area = models.ForeignKey(
+        Area, verbose_name="主办区划", on_delete=models.PROTECT, related_name="training_sessions",
+        limit_choices_to={"level__in": ORGANIZER_LEVELS}, help_text="区县（区级培训）或乡镇/街道（镇街培训）",
+    )
+    date = models.DateField("培训日期")
+    hours = models.DecimalField(
+        "学时", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"), message="学时应大于0。")],
+    )
+    topic = models.CharField("培训内容", max_length=200, blank=True)
+    venue = models.CharField("培训地点", max_length=150, blank=True)
+    history = HistoricalRecords()
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "集中培训"
+        ordering = ["-date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gt=0),
+                name="training_trainingsession_hours_positive",
+                violation_error_message="学时应大于0。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}（{self.date:%Y-%m-%d}）" if self.date else f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        # 培训编号 is the natural key the sign-in sheets refer to: keep one canonical spelling.
+        self.code = clean_text(halfwidth(self.code or ""))
+        self.name = clean_text(self.name)
+        if self.area_id and self.area.level not in ORGANIZER_LEVELS:
+            raise ValidationError(
+                {"area": f"集中培训由区县或乡镇（街道）主办，“{self.area}”是{self.area.level}；请填写其所属镇街。"}
+            )
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def in_areas(self, area_ids):
+        """A clerk manages the attendance of their own mediators, at any session they may see."""
+        return self.filter(mediator__in=Mediator.objects.in_areas(area_ids))
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(
+        TrainingSession, verbose_name="培训", on_delete=models.CASCADE, related_name="attendances"
+    )
+    mediator = models.ForeignKey(Mediator, verbose_name="调解员", on_delete=models.CASCADE, related_name="attendances")
+    history = HistoricalRecords()
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参训记录"
+        ordering = ["-session__date", "mediator__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "mediator"],
+                name="training_attendance_unique_mediator",
+                violation_error_message="该调解员已登记参加此次培训。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mediator} · {self.session}"

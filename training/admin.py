@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import ExtractYear
+
+from registry.admin_scope import ScopedAdmin, ScopedInline
+from registry.models import Area, AreaLevel
+from registry.scope import is_scoped, visible
+from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
+
+
+def is_district_session_for_clerk(request, session: TrainingSession | None) -> bool:
+    """District sessions are the bureau's: a clerk may read them, not change them."""
+    return session is not None and is_scoped(request.user) and session.area.level == AreaLevel.DISTRICT
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "年度"
+    parameter_name = "year"
+    field = "date"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates(self.field, "year", order="DESC")
+        return [(d.year, f"{d.year}年") for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.field}__year": int(self.value())})
+        return queryset
+
+
+class SessionYearFilter(YearFilter):
+    field = "session__date"
+
+
+class OrganizerLevelFilter(admin.SimpleListFilter):
+    title = "主办层级"
+    parameter_name = "organizer"
+
+    def lookups(self, request, model_admin):
+        return [("district", "区级"), ("town", "镇街")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "district":
+            return queryset.filter(area__level=AreaLevel.DISTRICT)
+        if self.value() == "town":
+            return queryset.exclude(area__level=AreaLevel.DISTRICT)
+        return queryset
+
+
+class OrganizerFilter(admin.SimpleListFilter):
+    """主办区划: the district and the towns/streets the user may see (not every Area name)."""
+
+    title = "主办区划"
+    parameter_name = "organizer_area"
+    field = "area"
+
+    def lookups(self, request, model_admin):
+        own = Q(pk__in=visible(Area.objects.all(), request.user))
+        areas = Area.objects.filter(own | Q(level=AreaLevel.DISTRICT), level__in=ORGANIZER_LEVELS)
+        return [(a.pk, a.name) for a in areas.order_by("level", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.field}_id": int(self.value())})
+        return queryset
+
+
+class SessionOrganizerFilter(OrganizerFilter):
+    field = "session__area"
+
+
+class AttendanceInline(ScopedInline):
+    """Sign-in sheet of one session; a clerk sees and adds only their own mediators."""
+
+    model = Attendance
+    autocomplete_fields = ["mediator"]
+    fields = ["mediator"]
+    verbose_name_plural = "参训人员"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mediator")
+
+    def has_add_permission(self, request, obj=None):
+        return not is_district_session_for_clerk(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_district_session_for_clerk(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_district_session_for_clerk(request, obj) and super().has_delete_permission(request, obj)
+
+
+class MediatorTrainingInline(ScopedInline):
+    """A mediator's training history on the mediator page: each session, and that year's totals.
+
+    The totals are window sums over the mediator's own rows, so the page stays one query.
+    """
+
+    model = Attendance
+    fk_name = "mediator"
+    fields = ["session_date", "session", "organizer", "session_hours", "year_sessions", "year_hours"]
+    readonly_fields = fields
+    verbose_name_plural = "培训记录（按年度小计）"
+    can_delete = False
+
+    def get_queryset(self, request):
+        year = ExtractYear("session__date")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("session__area")
+            .annotate(
+                _year_sessions=Window(Count("pk"), partition_by=[F("mediator"), year]),
+                _year_hours=Window(Sum("session__hours"), partition_by=[F("mediator"), year]),
+            )
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="培训日期")
+    def session_date(self, obj):
+        return obj.session.date
+
+    @admin.display(description="主办区划")
+    def organizer(self, obj):
+        return obj.session.area
+
+    @admin.display(description="学时")
+    def session_hours(self, obj):
+        return obj.session.hours if obj.session.hours is not None else "—"
+
+    @admin.display(description="当年参训次数")
+    def year_sessions(self, obj):
+        return f"{obj.session.date.year}年：{obj._year_sessions}次"
+
+    @admin.display(description="当年学时合计")
+    def year_hours(self, obj):
+        return f"{obj.session.date.year}年：{obj._year_hours or 0}学时"
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(ScopedAdmin):
+    list_display = ["code", "name", "area", "date", "hours", "attendee_count"]
+    list_filter = [YearFilter, OrganizerLevelFilter, OrganizerFilter]
+    search_fields = ["code", "name", "topic"]
+    list_select_related = ["area"]
+    autocomplete_fields = ["area"]
+    date_hierarchy = "date"
+    inlines = [AttendanceInline]
+    fields = ["code", "name", "area", "date", "hours", "topic", "venue"]
+
+    def get_queryset(self, request):
+        # Counted over every attendee: the number a clerk sees is the session's, not only their town's.
+        return super().get_queryset(request).annotate(_attendees=Count("attendances"))
+
+    @admin.display(description="参训人数", ordering="_attendees")
+    def attendee_count(self, obj) -> int:
+        return obj._attendees
+
+    def has_change_permission(self, request, obj=None):
+        return not is_district_session_for_clerk(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_district_session_for_clerk(request, obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedAdmin):
+    list_display = ["mediator", "id_number", "session", "session_area", "session_date", "session_hours"]
+    list_filter = [SessionYearFilter, SessionOrganizerFilter]
+    search_fields = ["mediator__name", "mediator__id_number", "session__code", "session__name"]
+    list_select_related = ["mediator", "session__area"]
+    autocomplete_fields = ["session", "mediator"]
+
+    @admin.display(description="身份证号", ordering="mediator__id_number")
+    def id_number(self, obj):
+        return obj.mediator.id_number
+
+    @admin.display(description="主办区划", ordering="session__area__name")
+    def session_area(self, obj):
+        return obj.session.area
+
+    @admin.display(description="培训日期", ordering="session__date")
+    def session_date(self, obj):
+        return obj.session.date
+
+    @admin.display(description="学时")
+    def session_hours(self, obj):
+        return obj.session.hours
