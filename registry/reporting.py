@@ -1,0 +1,371 @@
+"""The reporting API: one result shape, one registry, one renderer per format (SPEC §4).
+
+How an app adds a report (training, subsidies and branding do exactly this):
+
+1. In `<app>/reports.py` write `def <name>(params: ReportParams) -> Report`. Limit every
+   queryset with `params.scope(qs)` (user scope + the page's town filter), use
+   `params.as_of` / `params.year`, read targets with `policy.in_force(TABLE, params.year)`,
+   build rates with `Rate.of(...)`, and keep the query count constant (annotate, don't loop).
+2. Add one `ReportSpec` line to `REPORTS` below. That is all: `manage.py report NAME`
+   (text/json/xlsx), the web page `/reports/NAME/` with its .xlsx download, the admin
+   links and a dashboard bar for every rate come from here.
+
+Conventions: a rate whose total is 0 is 1 (nothing of that category exists, so nothing
+falls short; the web page and text show the 0 total next to it). Rates and targets are
+fractions in [0, 1]; a target is None where the plan sets none for that year.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from registry.models import Area
+from registry.scope import visible
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    title: str
+    function: str  # dotted path of `def f(params: ReportParams) -> Report`
+    permission: str = "registry.view_organization"  # who may read it (scope still applies)
+    kinds: tuple[str, ...] = ()  # choices of the page's 类型 filter; () = no such filter
+
+
+# The one registry of reports: NAME -> spec. Order is the order of menus and the dashboard.
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in [
+        ReportSpec("staffing", "专职人民调解员配备", "registry.reports.staffing",
+                   kinds=("乡镇（街道）人民调解委员会", "村（社区）人民调解委员会", "企事业单位人民调解委员会",
+                          "行业性专业性人民调解委员会", "驻法院调解室", "驻派出所调解室", "信访事项调解室")),
+        ReportSpec("experts", "行业性专业性调委会专业力量", "registry.reports.experts"),
+        ReportSpec("committees", "人民调解委员会建成率", "registry.reports.committees"),
+        ReportSpec("rooms", "派驻调解室覆盖率", "registry.reports.rooms",
+                   kinds=("驻法院调解室", "驻派出所调解室", "信访事项调解室")),
+        ReportSpec("training", "调解员培训", "training.reports.training",
+                   permission="training.view_trainingsession"),
+        ReportSpec("brands", "调解品牌建设", "branding.reports.brands", permission="branding.view_studio"),
+        ReportSpec("subsidies", "调解员补贴发放", "subsidies.reports.subsidies", permission="subsidies.view_payout"),
+    ]
+}
+
+
+class ReportError(Exception):
+    """A problem the reader can fix (bad name, date, user); the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    as_of: datetime.date
+    year: int  # selects the targets in force at the end of this year
+    user: Any = None  # None: the whole district (the command without --as)
+    town: Area | None = None  # the page's 镇街 filter: a town/street with its villages
+    kind: str | None = None  # the page's 类型 filter
+
+    def scope(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` limited to the user's scope and the town filter (model needs `in_areas`)."""
+        if self.user is not None:
+            queryset = visible(queryset, self.user)
+        if self.town is not None:
+            queryset = queryset.in_areas(Area.objects.filter(Q(pk=self.town.pk) | Q(parent_id=self.town.pk)))
+        return queryset
+
+
+def resolve_period(
+    *, as_of: datetime.date | None = None, year: int | None = None, today: datetime.date | None = None
+) -> tuple[datetime.date, int]:
+    """(as-of date, target year) per SPEC §4.
+
+    Neither: today and its year. --year Y alone: Y-12-31, or today if that is earlier.
+    --as-of D alone: D and D's year. Both: D, with the targets in force at the end of Y.
+    """
+    today = today or timezone.localdate()
+    if year is not None and not 1900 <= year <= 2999:
+        raise ReportError(f"年份“{year}”无效，应为四位数字的年份，如 2022。")
+    if as_of is None:
+        as_of = min(datetime.date(year, 12, 31), today) if year is not None else today
+    return as_of, (year if year is not None else as_of.year)
+
+
+def parse_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise ReportError(f"日期“{value}”格式不正确，应为 YYYY-MM-DD，如 2022-12-31。") from None
+
+
+def parse_year(value: str | int) -> int:
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise ReportError(f"年份“{value}”格式不正确，应为四位数字，如 2022。") from None
+    resolve_period(year=year, as_of=datetime.date(2000, 1, 1))  # range check
+    return year
+
+
+@dataclass
+class Rate:
+    category: str
+    total: int
+    meeting: int
+    rate: float
+    target: float | None
+
+    @classmethod
+    def of(cls, category: str, *, total: int, meeting: int, target: Decimal | float | None) -> Rate:
+        return cls(
+            category=category, total=total, meeting=meeting,
+            rate=meeting / total if total else 1.0,
+            target=None if target is None else float(target),
+        )
+
+    @property
+    def short(self) -> bool:
+        return self.target is not None and self.rate < self.target
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "total": self.total, "meeting": self.meeting,
+                "rate": self.rate, "target": self.target}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    link: str | None = None  # admin URL name of the row's record, e.g. "admin:registry_organization_change"
+    link_key: str | None = None  # the row key holding that record's pk
+
+
+@dataclass
+class Table:
+    """A list of rows; extra tables of a report appear in JSON under their key."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    as_of: datetime.date
+    year: int
+    columns: list[Column]
+    rows: list[dict]
+    rates: list[Rate] | None = None  # None: the rule has no rate (no "rates" key in JSON)
+    extra: list[Table] = field(default_factory=list)
+    summary: list[tuple[str, Any]] = field(default_factory=list)  # headline numbers for the dashboard
+    notes: list[str] = field(default_factory=list)
+    scope_label: str = "全区"
+
+    @property
+    def tables(self) -> list[Table]:
+        return [Table("rows", "明细", self.columns, self.rows), *self.extra]
+
+    def as_dict(self) -> dict:
+        out: dict[str, Any] = {"report": self.name, "as_of": self.as_of.isoformat(), "year": self.year,
+                               "scope": self.scope_label, "rows": self.rows}
+        if self.rates is not None:
+            out["rates"] = [rate.as_dict() for rate in self.rates]
+        for table in self.extra:
+            out[table.key] = table.rows
+        if self.summary:
+            out["summary"] = {label: value for label, value in self.summary}
+        return out
+
+
+# ---------------------------------------------------------------- running
+
+def report_spec(name: str) -> ReportSpec:
+    spec = REPORTS.get((name or "").strip())
+    if spec is None:
+        raise ReportError(f"报表“{name}”不存在；可选：{'、'.join(REPORTS)}。")
+    return spec
+
+
+def report_function(spec: ReportSpec) -> Callable[[ReportParams], Report]:
+    try:
+        return import_string(spec.function)
+    except ImportError:
+        raise ReportError(f"报表“{spec.name}”（{spec.title}）尚未启用。") from None
+
+
+def scope_label(user, town: Area | None) -> str:
+    from registry.scope import user_town
+
+    if town is not None:
+        return town.name
+    if user is not None:
+        mine = user_town(user)
+        if mine is not None:
+            return mine.name
+    return "全区"
+
+
+def run_report(name: str, params: ReportParams) -> Report:
+    spec = report_spec(name)
+    report = report_function(spec)(params)
+    report.name, report.title = spec.name, report.title or spec.title
+    report.scope_label = scope_label(params.user, params.town)
+    return report
+
+
+def may_read(user, spec: ReportSpec) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(spec.permission)
+
+
+# ---------------------------------------------------------------- rendering
+
+def cell(value: Any) -> Any:
+    """A value as a reader sees it in text, html and xlsx cells."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%".replace(".0%", "%")
+
+
+RATE_COLUMNS = [Column("category", "类别"), Column("total", "总数"), Column("meeting", "达标数"),
+                Column("rate", "达标率"), Column("target", "目标")]
+
+
+def rate_rows(report: Report) -> list[dict]:
+    return [rate.as_dict() | {"short": rate.short} for rate in report.rates or []]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, default=_json_default, indent=2)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * (width - _width(text))
+    return space + text if right else text + space
+
+
+def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Callable] | None = None) -> str:
+    formats = formats or {}
+    header = [c.label for c in columns]
+    body = [[str(formats.get(c.key, cell)(row.get(c.key))) for c in columns] for row in rows]
+    numeric = [all(isinstance(row.get(c.key), (int, float, Decimal)) and not isinstance(row.get(c.key), bool)
+                   for row in rows) and rows for c in columns]
+    widths = [max([_width(h)] + [_width(line[i]) for line in body]) for i, h in enumerate(header)]
+    lines = ["  ".join(_pad(h, widths[i], bool(numeric[i])) for i, h in enumerate(header)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(v, widths[i], bool(numeric[i])) for i, v in enumerate(line)).rstrip() for line in body]
+    if not rows:
+        lines.append("（无）")
+    return "\n".join(lines)
+
+
+def render_text(report: Report) -> str:
+    parts = [f"{report.title}（{report.name}）", f"截至日期：{report.as_of.isoformat()}    目标年度：{report.year}"
+             f"    范围：{report.scope_label}", ""]
+    if report.rates is not None:
+        parts += ["【达标率】", text_table(RATE_COLUMNS + [Column("short", "是否未达标")], rate_rows(report),
+                                       {"rate": percent, "target": percent,
+                                        "short": lambda v: "未达标" if v else ""}), ""]
+    for label, value in report.summary:
+        parts.append(f"{label}：{cell(value)}")
+    if report.summary:
+        parts.append("")
+    for table in report.tables:
+        parts += [f"【{table.title}】（{len(table.rows)} 条）", text_table(table.columns, table.rows), ""]
+    parts += [f"注：{note}" for note in report.notes]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sheet"
+    while name in used:
+        name = name[:29] + f"{len(used)}"
+    used.add(name)
+    return name
+
+
+def render_xlsx(report: Report) -> bytes:
+    """Sheets: 明细 (the rows), 达标率 (when the rule has rates), extra tables, 说明.
+
+    Each sheet has its header in row 1; values are the same as in JSON (rates as
+    fractions, shown with a percent format).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+
+    def add(title: str, columns: list[Column], rows: list[dict], percent_keys: tuple[str, ...] = ()):
+        sheet = book.create_sheet(_sheet_title(title, used))
+        sheet.append([c.label for c in columns])
+        for c in sheet[1]:
+            c.font = bold
+        for row in rows:
+            sheet.append([cell(row.get(c.key)) for c in columns])
+        for index, column in enumerate(columns, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = min(60, max(8, _width(column.label) + 2,
+                                                                *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]]))
+            if column.key in percent_keys:
+                for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    c.number_format = "0.0%"
+        sheet.freeze_panes = "A2"
+        return sheet
+
+    add(report.tables[0].title, report.columns, report.rows)
+    if report.rates is not None:
+        sheet = add("达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"))
+        red = PatternFill("solid", fgColor="F8D7DA")
+        for index, rate in enumerate(report.rates, start=2):
+            if rate.short:
+                for c in sheet[index]:
+                    c.fill = red
+    for table in report.extra:
+        add(table.title, table.columns, table.rows)
+    info = book.create_sheet(_sheet_title("说明", used))
+    for line in [("报表", report.title), ("截至日期", report.as_of.isoformat()), ("目标年度", report.year),
+                 ("范围", report.scope_label), *[(label, cell(v)) for label, v in report.summary],
+                 *[("注", note) for note in report.notes]]:
+        info.append(list(line))
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 60
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+RENDERERS: dict[str, Callable[[Report], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": render_xlsx}
