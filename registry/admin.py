@@ -25,7 +25,7 @@ from registry.models import (
 from registry.policy import STAFFING_QUOTAS
 from registry.scope import visible
 from registry.validators import id_birth_place
-from training.admin import MediatorTrainingInline
+from training.admin import training_history
 
 
 def today() -> datetime.date:
@@ -139,11 +139,12 @@ class MediatorAdmin(ScopedAdmin):
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
-    inlines = [MembershipOnMediatorInline, MediatorTrainingInline]
-    readonly_fields = ["birth_place"]
+    inlines = [MembershipOnMediatorInline]
+    readonly_fields = ["birth_place", training_history]
     fieldsets = [
         (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone"]}),
         ("其他信息", {"fields": ["ethnicity", "political_status", "education", "categories", "domains", "remarks"]}),
+        ("培训记录", {"fields": [training_history]}),
     ]
 
     def get_queryset(self, request):

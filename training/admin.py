@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin
-from django.db.models import Count, F, Q, Sum, Window
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from registry.admin_scope import ScopedAdmin, ScopedInline
 from registry.models import Area, AreaLevel
@@ -92,56 +95,26 @@ class AttendanceInline(ScopedInline):
         return not is_district_session_for_clerk(request, obj) and super().has_delete_permission(request, obj)
 
 
-class MediatorTrainingInline(ScopedInline):
-    """A mediator's training history on the mediator page: each session, and that year's totals.
-
-    The totals are window sums over the mediator's own rows, so the page stays one query.
-    """
-
-    model = Attendance
-    fk_name = "mediator"
-    fields = ["session_date", "session", "organizer", "session_hours", "year_sessions", "year_hours"]
-    readonly_fields = fields
-    verbose_name_plural = "培训记录（按年度小计）"
-    can_delete = False
-
-    def get_queryset(self, request):
-        year = ExtractYear("session__date")
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("session__area")
-            .annotate(
-                _year_sessions=Window(Count("pk"), partition_by=[F("mediator"), year]),
-                _year_hours=Window(Sum("session__hours"), partition_by=[F("mediator"), year]),
-            )
+@admin.display(description="培训记录")
+def training_history(mediator) -> str:
+    """A mediator's trainings, totalled per year, for the mediator page (a read-only field,
+    so the mediator form posts nothing extra)."""
+    if mediator is None or mediator.pk is None:
+        return "—"
+    attended = Attendance.objects.filter(mediator=mediator).select_related("session__area").order_by("-session__date")
+    years: dict[int, list[TrainingSession]] = {}
+    for attendance in attended:
+        years.setdefault(attendance.session.date.year, []).append(attendance.session)
+    if not years:
+        return "暂无参训记录"
+    lines = []
+    for year, sessions in years.items():
+        hours = sum((s.hours or 0 for s in sessions), Decimal(0))
+        detail = "；".join(
+            f"{s.date:%m-%d} {s.name}（{s.area}，{s.hours if s.hours is not None else '—'}学时）" for s in sessions
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="培训日期")
-    def session_date(self, obj):
-        return obj.session.date
-
-    @admin.display(description="主办区划")
-    def organizer(self, obj):
-        return obj.session.area
-
-    @admin.display(description="学时")
-    def session_hours(self, obj):
-        return obj.session.hours if obj.session.hours is not None else "—"
-
-    @admin.display(description="当年参训次数")
-    def year_sessions(self, obj):
-        return f"{obj.session.date.year}年：{obj._year_sessions}次"
-
-    @admin.display(description="当年学时合计")
-    def year_hours(self, obj):
-        return f"{obj.session.date.year}年：{obj._year_hours or 0}学时"
+        lines.append((f"{year}年：{len(sessions)}次，{hours}学时", detail))
+    return format_html_join(mark_safe("<br>"), "<strong>{}</strong> — {}", lines)
 
 
 @admin.register(TrainingSession)
@@ -157,7 +130,7 @@ class TrainingSessionAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         # Counted over every attendee: the number a clerk sees is the session's, not only their town's.
-        return super().get_queryset(request).annotate(_attendees=Count("attendances"))
+        return super().get_queryset(request).annotate(_attendees=Count("attendances")).order_by("-date", "code")
 
     @admin.display(description="参训人数", ordering="_attendees")
     def attendee_count(self, obj) -> int:
