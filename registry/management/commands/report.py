@@ -1,0 +1,80 @@
+"""`manage.py report NAME [--year] [--as-of] [--as] [--format text|json|xlsx] [--output]` (SPEC §4)."""
+
+from __future__ import annotations
+
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from registry.reporting import (
+    REPORTS, RENDERERS, Report, ReportError, ReportParams, may_read, parse_date, parse_year, report_spec,
+    resolve_period, run_report,
+)
+
+
+class Command(BaseCommand):
+    help = "按截至日期输出政策报表（达标率与缺额）。报表：" + "、".join(REPORTS)
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="报表名称：" + "|".join(REPORTS))
+        parser.add_argument("--year", help="目标年度 YYYY（单独使用时截至该年12月31日或今天）")
+        parser.add_argument("--as-of", dest="as_of", help="截至日期 YYYY-MM-DD，默认今天")
+        parser.add_argument("--as", dest="as_user", help="按该用户的权限范围出表（镇街录入员只含本镇街）")
+        parser.add_argument("--format", default="text", help="text|json|xlsx，默认 text")
+        parser.add_argument("--output", help="写入文件而不是标准输出（xlsx 必须指定）")
+
+    def handle(self, *args, **options):
+        try:
+            report = self.build(options)
+            self.write(report, options["format"], options.get("output"))
+        except ReportError as exc:
+            raise CommandError(str(exc)) from None
+
+    def params(self, options) -> ReportParams:
+        user = self.user(options.get("as_user"))
+        year = parse_year(options["year"]) if options.get("year") else None
+        as_of = parse_date(options["as_of"]) if options.get("as_of") else None
+        as_of, year = resolve_period(as_of=as_of, year=year)
+        return ReportParams(as_of=as_of, year=year, user=user)
+
+    def user(self, username: str | None):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username.strip()).first()
+        if user is None:
+            raise ReportError(f"用户“{username}”不存在；请先用 add_staff 创建，或检查拼写。")
+        if not user.is_active:
+            raise ReportError(f"用户“{username}”已停用，不能按其权限出表。")
+        return user
+
+    def build(self, options) -> Report:
+        spec = report_spec(options["name"])
+        if options["format"] not in RENDERERS:
+            raise ReportError(f"输出格式“{options['format']}”无效；可选：{'、'.join(RENDERERS)}。")
+        params = self.params(options)
+        if params.user is not None and not may_read(params.user, spec):
+            raise ReportError(f"用户“{params.user.username}”无权查看报表“{spec.title}”。")
+        return run_report(spec.name, params)
+
+    def write(self, report: Report, fmt: str, output: str | None) -> None:
+        content = RENDERERS[fmt](report)
+        if output:
+            mode, extra = ("wb", {}) if isinstance(content, bytes) else ("w", {"encoding": "utf-8"})
+            try:
+                with open(output, mode, **extra) as handle:
+                    handle.write(content)
+            except OSError as exc:
+                raise ReportError(f"无法写入文件“{output}”：{exc.strerror or exc}。") from None
+            self.stderr.write(f"已写入 {output}")
+        elif isinstance(content, bytes):
+            if sys.stdout.isatty() and self.stdout._out is sys.stdout:
+                raise ReportError("xlsx 是二进制文件，请用 --output 指定文件名，如 --output 报表.xlsx。")
+            self.stdout.flush()
+            buffer = getattr(self.stdout._out, "buffer", None)
+            if buffer is None:
+                raise ReportError("xlsx 是二进制文件，请用 --output 指定文件名，如 --output 报表.xlsx。")
+            buffer.write(content)
+            buffer.flush()
+        else:
+            self.stdout.write(content, ending="" if content.endswith("\n") else "\n")

@@ -1,0 +1,276 @@
+"""The registry's policy reports, one function per SPEC §2 rule (1–2 staffing, 3 experts,
+4 committees, 5 rooms). Each returns a `registry.reporting.Report`; the `report` command,
+the web page, its .xlsx download and the dashboard all call these same functions.
+
+Every function runs a fixed number of queries whatever the number of organizations:
+counts are SQL annotations, never per-row lookups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+
+from registry.models import (
+    TOWN_LEVELS,
+    VILLAGE_LEVELS,
+    ROOM_HOST_KIND,
+    Area,
+    Employment,
+    HostUnit,
+    HostUnitKind,
+    Membership,
+    Organization,
+    OrganizationKind as Kind,
+    active_on,
+)
+from registry.policy import (
+    COMMITTEE_TARGETS,
+    EXPERT_COVERAGE_KIND,
+    EXPERT_TARGETS,
+    POLICE_OFFICER_THRESHOLD,
+    PROFESSIONAL_CATEGORY,
+    ROOM_TARGETS,
+    STAFFING_CATEGORIES,
+    STAFFING_QUOTAS,
+    STAFFING_TARGETS,
+    in_force,
+)
+from registry.reporting import Column, Rate, Report, ReportParams
+
+ORG_LINK = {"link": "admin:registry_organization_change", "link_key": "organization_id"}
+CANDIDATES_SHOWN = 8  # names per short organization; more would hide the table
+
+
+def _existing_on(params: ReportParams, prefix: str = "") -> Q:
+    """Organizations founded on or before the as-of date (or with no founding date)."""
+    return Q(**{f"{prefix}founded_date__isnull": True}) | Q(**{f"{prefix}founded_date__lte": params.as_of})
+
+
+def _town_name(area: Area | None) -> str:
+    """The town/street an area belongs to (a village rolls up into its parent)."""
+    if area is None:
+        return ""
+    if area.level in VILLAGE_LEVELS and area.parent is not None:
+        return area.parent.name
+    return area.name
+
+
+def staffing(params: ReportParams) -> Report:
+    """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    full_time_today = Q(memberships__employment=Employment.FULL_TIME) & active_on(params.as_of, "memberships__")
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .annotate(full_time=Count("memberships", filter=full_time_today))
+        .select_related("area__parent")
+        .order_by("name")
+    )
+    rows = []
+    for org in organizations:
+        quota = STAFFING_QUOTAS[org.kind]
+        rows.append({
+            "organization": org.name, "organization_id": org.pk, "kind": org.kind, "area": org.area.name,
+            "town": _town_name(org.area), "quota": quota, "full_time": org.full_time,
+            "shortfall": max(0, quota - org.full_time), "candidates": [],
+        })
+    kind_order = list(STAFFING_QUOTAS)
+    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    _add_candidates(params, rows, {org.pk: org.area_id for org in organizations})
+
+    targets = in_force(STAFFING_TARGETS, params.year)
+    rates = []
+    for category, members in STAFFING_CATEGORIES.items():
+        if params.kind and params.kind not in members:
+            continue
+        in_category = [r for r in rows if r["kind"] in members]
+        rates.append(Rate.of(category, total=len(in_category), meeting=sum(1 for r in in_category if not r["shortfall"]),
+                             target=targets.get(category)))
+    short = [r for r in rows if r["shortfall"]]
+    return Report(
+        name="staffing", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        columns=[
+            Column("organization", "调解组织", **ORG_LINK), Column("kind", "组织类型"), Column("town", "所属镇街"),
+            Column("area", "所属区划"), Column("quota", "专职定额"), Column("full_time", "在岗专职"),
+            Column("shortfall", "缺额"), Column("candidates", "可转专职的兼职调解员（供参考）"),
+        ],
+        summary=[("未配齐组织数", len(short)), ("专职人员缺额合计", sum(r["shortfall"] for r in short))],
+        notes=[
+            "在岗专职：截至日期当天有效（任职日期≤当天≤离任日期，空白视为不限）的专职任职人数。",
+            "可转专职的兼职调解员：在该组织或同一区划内其他组织任兼职、当天没有专职职务的人员。",
+            "某类组织总数为0时，达标率按100%计（没有应配而未配的组织）。",
+        ],
+    )
+
+
+def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
+    """For each short organization: part-time mediators of that organization or its area
+    with no full-time post on the day — people a clerk could ask to go full-time. One query."""
+    short = [r for r in rows if r["shortfall"]]
+    if not short:
+        return
+    short_ids = [r["organization_id"] for r in short]
+    short_areas = {org_area[pk] for pk in short_ids}
+    full_time_elsewhere = Membership.objects.filter(
+        active_on(params.as_of), mediator=OuterRef("mediator"), employment=Employment.FULL_TIME
+    )
+    posts = (
+        params.scope(Membership.objects.active_on(params.as_of))
+        .filter(Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas),
+                employment=Employment.PART_TIME)
+        .exclude(Exists(full_time_elsewhere))
+        .select_related("mediator", "organization")
+        .order_by("mediator__name", "mediator__id_number")
+    )
+    by_org: dict[int, list[str]] = defaultdict(list)
+    by_area: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for post in posts:
+        label = f"{post.mediator.name}（{post.mediator.id_number[-4:]}）"
+        by_org[post.organization_id].append(label)
+        by_area[post.organization.area_id].append((post.organization_id, f"{label}·{post.organization.name}"))
+    for row in short:
+        pk = row["organization_id"]
+        own = list(dict.fromkeys(by_org[pk]))
+        names = {n.split("·")[0] for n in own}
+        nearby = [text for org_id, text in by_area[org_area[pk]] if org_id != pk and text.split("·")[0] not in names]
+        found = own + list(dict.fromkeys(nearby))
+        row["candidates"] = found[:CANDIDATES_SHOWN] + ([f"等共{len(found)}人"] if len(found) > CANDIDATES_SHOWN else [])
+
+
+def experts(params: ReportParams) -> Report:
+    """Rule 3: every industry committee has ≥ 1 person with professional knowledge —
+    an Expert serving it (in the pool by the day) or a member with 专业技术人员 on the day."""
+    experts_on_day = Q(experts__joined_date__isnull=True) | Q(experts__joined_date__lte=params.as_of)
+    professional_on_day = active_on(params.as_of, "memberships__") & Q(
+        memberships__mediator__categories__contains=PROFESSIONAL_CATEGORY
+    )
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
+        .annotate(
+            expert_count=Count("experts", filter=experts_on_day, distinct=True),
+            professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
+        )
+        .select_related("area__parent")
+        .order_by("name")
+    )
+    rows = [
+        {
+            "organization": org.name, "organization_id": org.pk, "kind": org.kind, "area": org.area.name,
+            "town": _town_name(org.area), "domains": org.domains, "experts": org.expert_count,
+            "professionals": org.professional_count, "covered": bool(org.expert_count or org.professional_count),
+        }
+        for org in organizations
+    ]
+    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND.value)
+    rates = [Rate.of(EXPERT_COVERAGE_KIND.value, total=len(rows), meeting=sum(r["covered"] for r in rows), target=target)]
+    return Report(
+        name="experts", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        columns=[
+            Column("organization", "调解组织", **ORG_LINK), Column("area", "所属区划"), Column("domains", "专业领域"),
+            Column("experts", "服务专家数"), Column("professionals", "专业技术人员调解员数"), Column("covered", "已配备专业力量"),
+        ],
+        summary=[("缺少专业力量的调委会", sum(not r["covered"] for r in rows))],
+        notes=["专业力量：服务该调委会的调解专家（入库日期不晚于截至日期），或截至日期在岗、人员类别含“专业技术人员”的调解员。"],
+    )
+
+
+COMMITTEE_CATEGORIES = {"乡镇（街道）": (TOWN_LEVELS, Kind.TOWN), "村（社区）": (VILLAGE_LEVELS, Kind.VILLAGE)}
+
+
+def committees(params: ReportParams) -> Report:
+    """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
+    level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
+    areas = (
+        params.scope(Area.objects.filter(level__in=list(level_kind)))
+        .annotate(
+            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
+            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
+        )
+        .select_related("parent")
+    )
+    areas = list(areas)
+    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
+    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
+    rows = []
+    for area, org_id in zip(areas, committee_ids):
+        category = "乡镇（街道）" if area.level in TOWN_LEVELS else "村（社区）"
+        rows.append({
+            "area": area.name, "area_id": area.pk, "level": area.level, "category": category,
+            "town": _town_name(area), "committee": names.get(org_id, ""), "organization_id": org_id,
+            "has_committee": org_id is not None,
+        })
+    rows.sort(key=lambda r: (r["town"], r["category"] != "乡镇（街道）", r["area"]))
+    targets = in_force(COMMITTEE_TARGETS, params.year)
+    rates = []
+    for category in COMMITTEE_CATEGORIES:
+        mine = [r for r in rows if r["category"] == category]
+        rates.append(Rate.of(category, total=len(mine), meeting=sum(r["has_committee"] for r in mine),
+                             target=targets.get(category)))
+    return Report(
+        name="committees", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        columns=[
+            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"), Column("level", "层级"),
+            Column("town", "所属镇街"), Column("committee", "人民调解委员会", **ORG_LINK),
+            Column("has_committee", "已建立"),
+        ],
+        summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
+        notes=["乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"],
+    )
+
+
+ROOM_ORDER = (Kind.COURT_ROOM, Kind.PETITION_ROOM, Kind.POLICE_ROOM)  # SPEC §2 rule 5 order
+
+
+def rooms(params: ReportParams) -> Report:
+    """Rule 5: the share of host units (courts, petition halls, police stations with
+    ≥ 20 officers) that host a stationed room of the matching kind."""
+    host_kinds = [host for kind, host in ROOM_HOST_KIND.items() if params.kind in (None, "", kind)]
+    room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
+    matching = room.filter(kind=OuterRef("room_kind"))
+    units = (
+        params.scope(HostUnit.objects.filter(kind__in=host_kinds))
+        .annotate(
+            room_kind=_room_kind_expression(),
+            room_name=Subquery(matching.order_by("name").values("name")[:1]),
+            room_id=Subquery(matching.order_by("name").values("pk")[:1]),
+        )
+        .select_related("area__parent")
+        .order_by("name")
+    )
+    rows = []
+    for unit in units:
+        counted = unit.kind != HostUnitKind.POLICE or (unit.officer_count or 0) >= POLICE_OFFICER_THRESHOLD
+        rows.append({
+            "host_unit": unit.name, "host_unit_id": unit.pk, "host_kind": unit.kind, "category": unit.room_kind,
+            "area": unit.area.name, "town": _town_name(unit.area), "officer_count": unit.officer_count,
+            "counted": counted, "room": unit.room_name or "", "organization_id": unit.room_id,
+            "has_room": unit.room_id is not None,
+        })
+    order = list(ROOM_ORDER)
+    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
+    targets = in_force(ROOM_TARGETS, params.year)
+    rates = []
+    for kind in ROOM_ORDER:
+        if params.kind and params.kind != kind:
+            continue
+        mine = [r for r in rows if r["category"] == kind and r["counted"]]
+        rates.append(Rate.of(kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine),
+                             target=targets.get(kind.value)))
+    return Report(
+        name="rooms", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        columns=[
+            Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
+            Column("host_kind", "单位类型"), Column("area", "所属区划"), Column("officer_count", "警力人数"),
+            Column("counted", "计入覆盖率"), Column("room", "调解室", **ORG_LINK), Column("has_room", "已设调解室"),
+        ],
+        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
+        notes=[f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
+               "某类单位总数为0时，覆盖率按100%计。"],
+    )
+
+
+def _room_kind_expression() -> Case:
+    return Case(*[When(kind=host, then=Value(kind.value)) for kind, host in ROOM_HOST_KIND.items()],
+                output_field=CharField())
