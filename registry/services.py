@@ -60,5 +60,8 @@ def staff_user_save(
         user.is_superuser = False
         user.save()
         user.groups.set([Group.objects.get(name=StaffRole(role).label)])
-        StaffProfile.objects.update_or_create(user=user, defaults={"area": area})
+        profile, _ = StaffProfile.objects.get_or_create(user=user, defaults={"area": area})
+        if profile.area_id != (area.pk if area else None):
+            profile.area = area
+            profile.save()
     return user, created, generated

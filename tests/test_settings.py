@@ -1,0 +1,38 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    clean.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_bad_env_value_fails_loudly():
+    result = run_manage("check", DJANGO_DEBUG="yes")
+    assert result.returncode != 0 and "DJANGO_DEBUG must be 0 or 1" in result.stderr
+
+
+def test_secret_key_required_without_debug():
+    result = run_manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_check_deploy_leaves_only_the_proxy_https_redirect():
+    result = run_manage("check", "--deploy", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 60,
+                        DJANGO_ALLOWED_HOSTS="tiaojie.example.gov.cn")
+    output = result.stdout + result.stderr
+    warnings = [line.split(":")[0].strip("? ") for line in output.splitlines() if "(security." in line]
+    assert [w for w in warnings if "security.W008" not in w] == [], output
+
+
+def test_chinese_and_shanghai_defaults():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "zh-hans" and settings.TIME_ZONE == "Asia/Shanghai"
