@@ -41,7 +41,7 @@ def normalize_period(value: object) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def normalize_amount(value: object, label: str = "金额") -> Decimal:
+def normalize_amount(value: object, label: str = "金额", positive: bool = True) -> Decimal:
     """Exact yuan to the fen: > 0 and at most 2 decimals; '¥1,200.50' and full-width digits accepted.
 
     A float from Excel is read through its shortest repr (1200.5 → '1200.5'), so a typed
@@ -66,7 +66,7 @@ def normalize_amount(value: object, label: str = "金额") -> Decimal:
         raise ValidationError(
             f"{label}“{value}”超过2位小数：金额精确到分，最多保留2位小数。", code="decimal_places"
         )
-    if amount <= 0:
+    if positive and amount <= 0:
         raise ValidationError(f"{label}“{value}”必须大于0。", code="not_positive")
     return amount.quantize(CENT)
 
@@ -105,9 +105,15 @@ class MoneyField(models.DecimalField):
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
+        # Not `positive`: lookups such as amount__gt=0 go through to_python too.
         if value in self.empty_values:
             return None
-        return normalize_amount(value, str(self.verbose_name))
+        return normalize_amount(value, str(self.verbose_name), positive=False)
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if value is not None:
+            normalize_amount(value, str(self.verbose_name))
 
     def formfield(self, **kwargs):
         return models.Field.formfield(self, **{"form_class": MoneyFormField, **kwargs})

@@ -1,0 +1,131 @@
+"""Rule 8 (SPEC §2, §4): subsidy totals by area, kind, month and mediator, per status, against budget.
+
+Money stays Decimal from the database to the renderers: JSON carries it as numbers whose
+text is the exact amount in yuan (1234.5 = ¥1,234.50), xlsx as numbers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from registry.models import AreaLevel
+from registry.reporting import Column, Report, ReportParams
+from registry.scope import is_scoped
+from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
+from subsidies.services import ZERO
+
+STATUS_KEYS = {PayoutStatus.PENDING: "pending", PayoutStatus.APPROVED: "approved", PayoutStatus.PAID: "paid"}
+DIMENSIONS = {"total": "合计", "area": "镇街", "kind": "补贴类型", "month": "所属期间", "mediator": "调解员"}
+
+COLUMNS = [
+    Column("dimension_label", "统计维度"),
+    Column("name", "名称"),
+    Column("id_number", "身份证号"),
+    Column("area", "所属镇街"),
+    Column("count", "笔数"),
+    Column("total", "合计（元）"),
+    Column("pending", "待审核（元）"),
+    Column("approved", "已审核（元）"),
+    Column("paid", "已发放（元）"),
+    Column("budget", "预算（元）"),
+    Column("used", "已用预算（元）"),
+    Column("remaining", "剩余预算（元）"),
+    Column("over_budget", "超预算"),
+]
+
+
+def _money_sums() -> dict:
+    """SUM per status in one GROUP BY; Coalesce would lose the Decimal type on SQLite."""
+    sums = {"count": Count("pk"), "total": Sum("amount")}
+    for status, key in STATUS_KEYS.items():
+        sums[key] = Sum("amount", filter=Q(status=status))
+    return sums
+
+
+def _row(dimension: str, name: str, values: dict, **extra) -> dict:
+    row = {"dimension": dimension, "dimension_label": DIMENSIONS[dimension], "name": name, **extra,
+           "count": values.get("count") or 0}
+    for key in ("total", *STATUS_KEYS.values()):
+        row[key] = (values.get(key) or ZERO).quantize(Decimal("0.01"))
+    return row
+
+
+def _with_budget(row: dict, budget: Decimal | None) -> dict:
+    used = row["approved"] + row["paid"]
+    row["budget"] = budget
+    row["used"] = used
+    row["remaining"] = None if budget is None else budget - used
+    # Flagged when what is claimed (pending included) would not fit the budget.
+    row["over_budget"] = None if budget is None else row["total"] > budget
+    return row
+
+
+def subsidies(params: ReportParams) -> Report:
+    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+    last_period = min(f"{params.year}-12", f"{params.as_of:%Y-%m}") if params.as_of.year == params.year else f"{params.year}-12"
+    payouts = params.scope(
+        Payout.objects.filter(status__in=COUNTED_STATUSES, period__gte=f"{params.year}-01", period__lte=last_period)
+    ).order_by()
+    sums = _money_sums()
+
+    budgets = params.scope(Budget.objects.filter(year=params.year))  # a clerk sees only their town's
+    budget_by_area = {b.area_id: (b.area.name, b.amount, b.area.level) for b in budgets.select_related("area")}
+    district_budget = next((amount for _, amount, level in budget_by_area.values() if level == AreaLevel.DISTRICT), None)
+    whole_district = params.town is None and (params.user is None or not is_scoped(params.user))
+
+    total = payouts.aggregate(**sums)
+    rows = [_with_budget(_row("total", "合计", total), district_budget if whole_district else None)]
+
+    by_area = {r["area_id"]: r for r in payouts.values("area_id", "area__name", "area__level").annotate(**sums)}
+    area_rows = []
+    for area_id, values in by_area.items():
+        # District-level organizations (industry committees, court rooms) have no town: their
+        # row is the district's own spending; the district budget goes on the 合计 row.
+        is_district = values["area__level"] == AreaLevel.DISTRICT
+        name = values["area__name"] + ("（区级组织）" if is_district else "")
+        budget = None if is_district or area_id not in budget_by_area else budget_by_area[area_id][1]
+        area_rows.append(_with_budget(_row("area", name, values, area=values["area__name"]), budget))
+    for area_id, (name, amount, level) in budget_by_area.items():
+        if area_id not in by_area and level != AreaLevel.DISTRICT:
+            area_rows.append(_with_budget(_row("area", name, {}, area=name), amount))
+    rows += sorted(area_rows, key=lambda r: r["name"])
+
+    kind_order = list(PayoutKind.values)
+    by_kind = sorted(payouts.values("kind").annotate(**sums), key=lambda r: kind_order.index(r["kind"]))
+    rows += [_row("kind", r["kind"], r, kind=r["kind"]) for r in by_kind]
+
+    by_month = payouts.values("period").annotate(**sums).order_by("period")
+    rows += [_row("month", r["period"], r, month=r["period"]) for r in by_month]
+
+    by_mediator = (
+        payouts.values("mediator_id", "mediator__name", "mediator__id_number", "area__name")
+        .annotate(**sums).order_by("area__name", "mediator__name", "mediator__id_number")
+    )
+    rows += [
+        _row("mediator", r["mediator__name"], r, mediator=r["mediator__name"], mediator_id=r["mediator_id"],
+             id_number=r["mediator__id_number"], area=r["area__name"])
+        for r in by_mediator
+    ]
+
+    notes = [
+        "合计含待审核、已审核、已发放，不含已退回；按所属期间统计，村（社区）计入所属镇街，区级组织的补贴单列。",
+        "已用预算 = 已审核 + 已发放；镇街预算只含本镇街，区县预算是全区合计。",
+        "金额单位为元，精确到分。",
+    ]
+    if last_period != f"{params.year}-12":
+        notes.append(f"统计期间：{params.year}-01 至 {last_period}。")
+    return Report(
+        name="subsidies", title="", as_of=params.as_of, year=params.year, columns=COLUMNS, rows=rows,
+        rates=None,
+        summary=[("补贴合计（元）", rows[0]["total"]), ("笔数", rows[0]["count"]),
+                 ("已发放（元）", rows[0]["paid"]), ("全区预算（元）", rows[0]["budget"])],
+        notes=notes,
+    )
+
+
+def monthly_totals(report: Report) -> list[dict]:
+    """The month rows of a subsidies report, for the bar chart."""
+    return [row for row in report.rows if row["dimension"] == "month"]
+
