@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = settings.SITE_NAME
@@ -9,5 +9,6 @@ admin.site.index_title = "工作台"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("reports/", include("registry.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,23 @@
+"""`{% report_links as links %}`: the report pages the current user may open (admin menu/index)."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def report_links(context) -> list[tuple[str, str]]:
+    from registry.views import readable_reports
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    specs = readable_reports(request.user)
+    if not specs:
+        return []
+    return [("政策达标情况总览", reverse("reports-dashboard"))] + [
+        (spec.title, reverse("report", args=[spec.name])) for spec in specs
+    ]

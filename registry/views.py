@@ -1,0 +1,101 @@
+"""Report pages: the dashboard and one page per report (SPEC §4: "the same report is a
+page in the web UI"). Thin views: the numbers come from the report functions."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django_tables2 import RequestConfig
+
+from registry.filtersets import ReportFilterSet
+from registry.reporting import (
+    REPORTS, Report, ReportError, may_read, percent, render_xlsx, report_spec, run_report,
+)
+from registry.tables import report_table
+
+logger = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def readable_reports(user) -> list:
+    return [spec for spec in REPORTS.values() if may_read(user, spec)]
+
+
+def rate_bars(report: Report) -> list[dict]:
+    """Bar geometry for the template: fill and target marker as percentages of the width."""
+    return [
+        {
+            "rate": rate, "width": round(rate.rate * 100, 1),
+            "target_at": None if rate.target is None else round(rate.target * 100, 1),
+            "rate_text": percent(rate.rate), "target_text": percent(rate.target),
+        }
+        for rate in report.rates or []
+    ]
+
+
+def report_view(request, name: str):
+    try:
+        spec = report_spec(name)
+    except ReportError:
+        raise Http404(f"报表“{name}”不存在。") from None
+    if not may_read(request.user, spec):
+        raise PermissionDenied
+    filterset = ReportFilterSet(request.GET, spec=spec, request=request)
+    context = {**admin.site.each_context(request), "spec": spec, "filterset": filterset, "title": spec.title,
+               "reports": readable_reports(request.user)}
+    if not filterset.form.is_valid():
+        return render(request, "reports/report.html", context, status=400)
+    try:
+        report = run_report(spec.name, filterset.params(request.user))
+    except ReportError as exc:
+        raise Http404(str(exc)) from None
+    tables = [report_table(table, prefix=f"{table.key}-" if i else "") for i, table in enumerate(report.tables)]
+    for table in tables:
+        RequestConfig(request, paginate=False).configure(table)
+    if request.GET.get("export") == "xlsx":
+        # exactly what is on screen: the same filters, rows in the order the page shows
+        report.rows = [row.record for row in tables[0].rows]
+        for extra, table in zip(report.extra, tables[1:]):
+            extra.rows = [row.record for row in table.rows]
+        filename = f"{spec.title}_{report.scope_label}_{report.as_of.isoformat()}.xlsx"
+        response = HttpResponse(render_xlsx(report), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return response
+    query = request.GET.copy()
+    query["export"] = "xlsx"
+    context.update(report=report, bars=rate_bars(report), tables=list(zip(report.tables, tables)),
+                   export_url=f"{reverse('report', args=[spec.name])}?{query.urlencode()}")
+    return render(request, "reports/report.html", context)
+
+
+def dashboard_view(request):
+    """Every rate of every report the user may read, as of the chosen day, at a glance."""
+    specs = readable_reports(request.user)
+    if not specs:
+        raise PermissionDenied
+    filterset = ReportFilterSet(request.GET, spec=None, request=request)
+    context = {**admin.site.each_context(request), "title": "政策达标情况总览", "filterset": filterset,
+               "reports": specs}
+    if not filterset.form.is_valid():
+        return render(request, "reports/dashboard.html", context, status=400)
+    params = filterset.params(request.user)
+    panels = []
+    for spec in specs:
+        try:
+            report = run_report(spec.name, params)
+        except ReportError as exc:
+            panels.append({"spec": spec, "error": str(exc)})
+            continue
+        except Exception:  # one app's broken report must not take the whole dashboard down
+            logger.exception("report %s failed on the dashboard", spec.name)
+            panels.append({"spec": spec, "error": "该报表暂时无法生成，请联系管理员。"})
+            continue
+        panels.append({"spec": spec, "report": report, "bars": rate_bars(report)})
+    context.update(panels=panels, params=params, query=request.GET.urlencode())
+    return render(request, "reports/dashboard.html", context)
