@@ -1,0 +1,491 @@
+"""The Excel import engine: one path for `manage.py import_xlsx` and the admin's Import.
+
+How a kind works (SPEC §3–4):
+  read the first sheet with python-calamine → find the header in the first five rows →
+  clean every cell with the resource's widgets → `plan()` decides, for the whole file at
+  once, what each row creates/updates/leaves unchanged and collects EVERY row error →
+  if there is no error and it is not a dry run, `write()` stores it in one transaction with
+  bulk history (simple-history, attributed to the importing user). Any error → nothing written.
+
+Adding a kind in another app (e.g. training):
+  1. In `<app>/resources.py` subclass `KindResource` (a django-import-export ModelResource):
+     declare one `Field(attribute=…, column_name="<exact SPEC header>", widget=…)` per column
+     using the shared widgets of `registry.widgets` (dates, 是/否, ID numbers, names of related
+     rows via `NaturalKeyWidget`), and set `required_columns`, `natural_key` (model attribute
+     names) and `scope_field` (path to the Area id, e.g. "session__area_id" → see `in_scope`).
+  2. Override hooks only where the generic single-model rule is not enough:
+     `validate_row(row, obj, old, ctx)` (extra per-row rules; report with `ctx.error`),
+     `in_scope(obj, ctx)`, `load_existing(keys)`, `check_file(rows, ctx)` (cross-row rules),
+     or the whole `plan()`/`write()` (see registry.resources.MediatorResource).
+  3. Append one line to `IMPORT_KINDS` below: "kind": "<app>.resources.<Name>Resource".
+Errors are `RowError(row, column, message)`: the sheet's own row number (header = its row),
+the exact column header, a Chinese message saying what is wrong and what is expected.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils.module_loading import import_string
+from import_export import resources
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from registry.scope import scope_areas
+from registry.widgets import NaturalKeyWidget, escape_formula, is_blank
+
+# KIND -> dotted path of its resource. Other apps append their kinds here (one line each).
+IMPORT_KINDS: dict[str, str] = {
+    "areas": "registry.resources.AreaResource",
+    "hostunits": "registry.resources.HostUnitResource",
+    "organizations": "registry.resources.OrganizationResource",
+    "mediators": "registry.resources.MediatorResource",
+    "experts": "registry.resources.ExpertResource",
+}
+
+MAX_FILE_BYTES = getattr(settings, "IMPORT_MAX_FILE_BYTES", 30 * 1024 * 1024)
+MAX_UNCOMPRESSED_BYTES = getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
+MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
+MAX_COLUMNS = 200
+HEADER_SEARCH_ROWS = 5
+BATCH_SIZE = 2000
+
+CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "invalid"
+STATUS_LABELS = {CREATED: "新增", UPDATED: "更新", UNCHANGED: "无变化", INVALID: "有错误"}
+
+
+class UnusableFile(Exception):
+    """The file as a whole cannot be imported (exit 2); the message is for the user."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Row:
+    number: int  # the sheet's own row number
+    cells: dict[str, Any]  # raw cell by column header
+    values: dict[str, Any] = field(default_factory=dict)  # cleaned value by model attribute
+    status: str | None = None
+    label: str = ""  # what the preview shows for the row
+
+    @property
+    def failed(self) -> bool:
+        return self.status == INVALID
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    header_row: int = 1
+    rows: list[Row] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+    def summary(self) -> str:
+        parts = [f"新增 {self.created} 行，更新 {self.updated} 行，无变化 {self.unchanged} 行"]
+        if self.ignored_columns:
+            parts.append(f"已忽略不识别的列：{'、'.join(self.ignored_columns)}")
+        if self.errors:
+            parts.append(f"发现 {len(self.errors)} 处错误，未写入任何数据")
+        elif self.dry_run:
+            parts.append("试运行，未写入数据")
+        return "；".join(parts) + "。"
+
+
+class ImportContext:
+    """State of one import: who imports, their scope, the planned writes, the errors."""
+
+    def __init__(self, user=None, dry_run: bool = False):
+        self.user = user if user is not None and getattr(user, "is_authenticated", False) else None
+        areas = scope_areas(user) if self.user is not None else None
+        self.area_ids: set[int] | None = None if areas is None else set(areas.values_list("pk", flat=True))
+        self.dry_run = dry_run
+        self.errors: list[RowError] = []
+        self.creates: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+        self.updates: dict[type[models.Model], tuple[list[models.Model], set[str]]] = {}
+
+    @property
+    def scoped(self) -> bool:
+        return self.area_ids is not None
+
+    def error(self, row: Row, column: str, message: str) -> None:
+        self.errors.append(RowError(row.number, column, message))
+        row.status = INVALID
+
+    def create(self, obj: models.Model) -> None:
+        self.creates[type(obj)].append(obj)
+
+    def update(self, obj: models.Model, fields: Iterable[str]) -> None:
+        objs, names = self.updates.setdefault(type(obj), ([], set()))
+        objs.append(obj)
+        names.update(fields)
+
+
+class KindResource(resources.ModelResource):
+    """Base of every importable kind: django-import-export's column mapping, our set-based engine."""
+
+    kind: ClassVar[str] = ""
+    required_columns: ClassVar[tuple[str, ...]] = ()
+    natural_key: ClassVar[tuple[str, ...]] = ()  # model attribute names
+    scope_field: ClassVar[str | None] = "area_id"  # dotted path (obj.a.b_id) to the Area id
+    scope_column: ClassVar[str] = ""  # where an out-of-scope row's error is reported
+    out_of_scope_message: ClassVar[str] = "不在您的管辖范围内：镇街录入员只能导入本镇街及其村（社区）的数据。"
+    template_notes: ClassVar[dict[str, str]] = {}  # column -> explanation for the 说明 sheet
+    template_example: ClassVar[dict[str, str]] = {}  # column -> an example value
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    # ---- columns -------------------------------------------------------------------------
+    def columns(self) -> dict[str, Any]:
+        """Exact header -> import_export Field, in file order."""
+        return {f.column_name: f for f in self.get_import_fields()}
+
+    def column_of(self, attribute: str) -> str:
+        for f in self.get_import_fields():
+            if f.attribute == attribute or f.attribute.split("__")[0] == attribute:
+                return f.column_name
+        return self.scope_column or self.required_columns[0]
+
+    # ---- per-row cleaning ----------------------------------------------------------------
+    def prefetch(self, rows: list[Row], ctx: ImportContext) -> None:
+        """One query per related column for the whole file (NaturalKeyWidget.prefetch)."""
+        for column, f in self.columns().items():
+            if isinstance(f.widget, NaturalKeyWidget):
+                f.widget.prefetch(row.cells.get(column) for row in rows)
+
+    def clean_row(self, row: Row, present: list[str], ctx: ImportContext) -> None:
+        columns = self.columns()
+        for column in present:
+            f = columns[column]
+            raw = row.cells.get(column)
+            if column in self.required_columns and is_blank(raw):
+                ctx.error(row, column, f"{column}不能为空。")
+                continue
+            try:
+                row.values[f.attribute] = f.widget.clean(raw, row=row.cells)
+            except ValidationError as exc:
+                ctx.error(row, column, " ".join(exc.messages))
+            except (ValueError, TypeError) as exc:
+                ctx.error(row, column, str(exc))
+
+    # ---- planning (whole file) ---------------------------------------------------------------
+    def row_key(self, values: dict[str, Any]) -> tuple:
+        return tuple(_key_part(values.get(name)) for name in self.natural_key)
+
+    def load_existing(self, keys: set[tuple]) -> dict[tuple, models.Model]:
+        """Existing rows by natural key: one query per 5,000 keys (single-field keys) or one in all."""
+        model = self._meta.model
+        if len(self.natural_key) == 1:
+            name = self.natural_key[0]
+            lookup = f"{name}__in" if not _is_relation(model, name) else f"{name}_id__in"
+            flat = sorted({k[0] for k in keys}, key=str)
+            found: dict[tuple, models.Model] = {}
+            for start in range(0, len(flat), 5000):
+                for obj in model._default_manager.filter(**{lookup: flat[start : start + 5000]}):
+                    found[self.row_key({name: getattr(obj, name)})] = obj
+            return found
+        return {self.row_key({n: getattr(obj, n) for n in self.natural_key}): obj for obj in model._default_manager.all()}
+
+    def in_scope(self, obj: models.Model, ctx: ImportContext) -> bool:
+        if not ctx.scoped or self.scope_field is None:
+            return True
+        value: Any = obj
+        for part in self.scope_field.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        return value in ctx.area_ids
+
+    def describe(self, obj: models.Model) -> str:
+        return str(obj)
+
+    def model_clean(self, obj: models.Model, row: Row, ctx: ImportContext) -> None:
+        """The admin's validation without its per-row queries: uniqueness is checked per file."""
+        # Related rows were resolved (and scope-checked) by name; skipping their fields
+        # here avoids ForeignKey.validate's one query per row.
+        relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+        try:
+            obj.clean_fields(exclude=relations)
+            obj.clean()
+        except ValidationError as exc:
+            self.report_validation(exc, row, ctx)
+
+    def report_validation(self, exc: ValidationError, row: Row, ctx: ImportContext) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                column = self.column_of(name) if name != NON_FIELD_ERRORS else (self.scope_column or self.required_columns[0])
+                for message in errors:
+                    ctx.error(row, column, message)
+        else:
+            for message in exc.messages:
+                ctx.error(row, self.required_columns[0], message)
+
+    def validate_row(self, row: Row, obj: models.Model, old: dict[str, Any] | None, ctx: ImportContext) -> None:
+        """Kind-specific per-row rules (hook). `old` holds the stored values, None for a new row.
+
+        Report problems with `ctx.error(row, column, message)`; set `row.status = UPDATED` when
+        the row changes something the generic comparison of model fields cannot see."""
+
+    def check_file(self, rows: list[Row], ctx: ImportContext) -> None:
+        """Cross-row rules over the whole file (hook)."""
+
+    def plan(self, rows: list[Row], ctx: ImportContext) -> None:
+        """Generic single-model plan: natural key → create / update / unchanged."""
+        model = self._meta.model
+        concrete = {f.name: f for f in model._meta.concrete_fields}
+        existing = self.load_existing({self.row_key(r.values) for r in rows if not r.failed})
+        first_seen: dict[tuple, int] = {}
+        for row in rows:
+            if row.failed:
+                continue
+            key = self.row_key(row.values)
+            if key in first_seen:
+                columns = "、".join(self.column_of(n) for n in self.natural_key)
+                ctx.error(row, self.column_of(self.natural_key[0]), f"与第{first_seen[key]}行重复（{columns}相同），同一记录只能出现一次。")
+                continue
+            first_seen[key] = row.number
+            obj = existing.get(key)
+            if obj is not None and not self.in_scope(obj, ctx):
+                ctx.error(row, self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}")
+                continue
+            assigned = [n for n in row.values if n in concrete]
+            # clean() may derive fields (gender from the ID, say): track those too
+            tracked = assigned + [n for n in self.derived_fields() if n not in assigned]
+            old = None if obj is None else {n: getattr(obj, concrete[n].attname) for n in tracked}
+            if obj is None:
+                obj = model()
+            for name in assigned:
+                setattr(obj, name, row.values[name])
+            self.model_clean(obj, row, ctx)
+            if row.failed:
+                continue
+            if not self.in_scope(obj, ctx):
+                ctx.error(row, self.scope_column or self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}")
+                continue
+            self.validate_row(row, obj, old, ctx)
+            if row.failed:
+                continue
+            row.label = self.describe(obj)
+            if old is None:
+                row.status = CREATED
+                ctx.create(obj)
+            else:
+                changed = [n for n in tracked if getattr(obj, concrete[n].attname) != old[n]]
+                if changed:
+                    ctx.update(obj, changed)
+                # validate_row may already have marked the row UPDATED (a change outside the
+                # model's own columns, e.g. a many-to-many cell)
+                row.status = UPDATED if changed or row.status == UPDATED else UNCHANGED
+        self.check_file(rows, ctx)
+
+    def derived_fields(self) -> tuple[str, ...]:
+        return ()
+
+    # ---- writing -------------------------------------------------------------------------------
+    def write(self, ctx: ImportContext) -> None:
+        for model, objs in ctx.creates.items():
+            bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_user=ctx.user)
+        for model, (objs, names) in ctx.updates.items():
+            bulk_update_with_history(objs, model, sorted(names), batch_size=BATCH_SIZE, default_user=ctx.user)
+
+    # ---- export ---------------------------------------------------------------------------------
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def export_queryset(self, queryset):
+        """Hook: what the export iterates for a (scoped) changelist queryset."""
+        return queryset
+
+
+def _is_relation(model, name: str) -> bool:
+    try:
+        return model._meta.get_field(name).is_relation
+    except Exception:
+        return False
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def resource_for(kind: str, user=None) -> KindResource:
+    if kind not in IMPORT_KINDS:
+        raise UnusableFile(f"未知的导入类型“{kind}”；可选：{'、'.join(IMPORT_KINDS)}。")
+    return import_string(IMPORT_KINDS[kind])(user=user)
+
+
+# ---- reading the file ----------------------------------------------------------------------------
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def check_container(data: bytes) -> None:
+    """Refuse what is not a sane .xlsx before a parser sees it (size, .xls, zip bomb, dimensions)."""
+    if not data:
+        raise UnusableFile("文件是空的，请选择填写好的 .xlsx 文件。")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnusableFile(f"文件过大（{len(data) / 1048576:.1f} MB），上限 {MAX_FILE_BYTES // 1048576} MB；请分成几个文件导入。")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnusableFile("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再导入。")
+    if data[:4] != b"PK\x03\x04":
+        raise UnusableFile("文件不是 Excel .xlsx 文件，请用 Excel 另存为 .xlsx 后再导入。")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UnusableFile("文件已损坏或不是 .xlsx 文件，无法读取。") from None
+    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+        raise UnusableFile("文件解压后过大（疑似压缩炸弹），拒绝导入；请检查文件或分批导入。")
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise UnusableFile("文件不是 Excel .xlsx 工作簿（缺少工作簿内容），请用 Excel 另存为 .xlsx 后再导入。")
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            try:
+                with archive.open(info) as handle:
+                    head = handle.read(4096)
+            except Exception:
+                raise UnusableFile("文件已损坏，无法读取工作表。") from None
+            match = _DIMENSION.search(head)
+            if match and match.group(3):
+                cols = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
+                rows = int(match.group(4)) - int(match.group(2)) + 1
+                if cols > MAX_COLUMNS * 10 or rows > MAX_ROWS * 5:
+                    raise UnusableFile(f"工作表范围异常（{rows} 行 × {cols} 列），请只保留数据区域后另存再导入。")
+
+
+def read_sheet(data: bytes) -> list[list[Any]]:
+    """All rows of the first worksheet (skipping a 说明 sheet) as python values."""
+    check_container(data)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")] or book.sheet_names
+    except Exception:
+        raise UnusableFile("文件已损坏或不是 .xlsx 文件，无法读取。") from None
+    names = [n for n in names if n != "说明"] or names
+    if not names:
+        raise UnusableFile("文件中没有工作表。")
+    try:
+        sheet = book.get_sheet_by_name(names[0])
+        if sheet.total_height > MAX_ROWS + 10 or sheet.total_width > MAX_COLUMNS:
+            raise UnusableFile(
+                f"工作表“{names[0]}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）；"
+                f"每个文件最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，请分批导入。"
+            )
+        return sheet.to_python(skip_empty_area=False)
+    except UnusableFile:
+        raise
+    except Exception:
+        raise UnusableFile(f"工作表“{names[0]}”无法读取，文件可能已损坏。") from None
+
+
+def _header_text(value: Any) -> str:
+    return "" if value is None else re.sub(r"\s+", " ", str(value).replace("\u3000", " ")).strip()
+
+
+def find_header(table: list[list[Any]], resource: KindResource) -> tuple[int, list[str]]:
+    """Index of the header row: the first of the first five rows holding every required column."""
+    required = set(resource.required_columns)
+    best: tuple[int, int] = (-1, -1)
+    for index, cells in enumerate(table[:HEADER_SEARCH_ROWS]):
+        headers = {_header_text(c) for c in cells}
+        if required <= headers:
+            return index, [_header_text(c) for c in cells]
+        known = len(headers & set(resource.columns()))
+        if known > best[0]:
+            best = (known, index)
+    if not table or best[0] <= 0:
+        raise UnusableFile(
+            f"前{HEADER_SEARCH_ROWS}行中找不到表头；表头必须包含这些列：{'、'.join(resource.required_columns)}。"
+            "可下载导入模板对照。"
+        )
+    headers = {_header_text(c) for c in table[best[1]]}
+    missing = [c for c in resource.required_columns if c not in headers]
+    raise UnusableFile(f"第{best[1] + 1}行的表头缺少必填列：{'、'.join(missing)}。请补上这些列（列名须与模板一致）后再导入。")
+
+
+def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportContext) -> ImportResult:
+    header_index, headers = find_header(table, resource)
+    columns = resource.columns()
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, name in enumerate(headers):
+        if not name:
+            continue
+        if name in columns and name not in positions:
+            positions[name] = position
+        elif name not in ignored:
+            ignored.append(name)
+    rows: list[Row] = []
+    for index in range(header_index + 1, len(table)):
+        cells = table[index]
+        if all(is_blank(c) for c in cells):
+            continue
+        rows.append(Row(index + 1, {name: cells[p] if p < len(cells) else None for name, p in positions.items()}))
+    if not rows:
+        raise UnusableFile("文件只有表头，没有数据行。请在表头下面填写数据后再导入。")
+    present = list(positions)
+    resource.prefetch(rows, ctx)
+    for row in rows:
+        resource.clean_row(row, present, ctx)
+    resource.plan(rows, ctx)
+    result = ImportResult(kind=resource.kind, ignored_columns=ignored, header_row=header_index + 1, rows=rows, dry_run=ctx.dry_run)
+    result.errors = sorted(ctx.errors, key=lambda e: (e.row, list(columns).index(e.column) if e.column in columns else 99))
+    if not result.errors:
+        for row in rows:
+            setattr(result, row.status, getattr(result, row.status) + 1)
+    return result
+
+
+def import_file(kind: str, data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
+    """Import one .xlsx file (bytes) of `kind`; all-or-nothing. Raises UnusableFile (exit 2)."""
+    resource = resource_for(kind, user)
+    table = read_sheet(data)
+    ctx = ImportContext(user=user, dry_run=dry_run)
+    with transaction.atomic():
+        result = import_rows(resource, table, ctx)
+        if not result.errors and not dry_run:
+            resource.write(ctx)
+    return result

@@ -1,0 +1,342 @@
+"""Cell normalizers shared by every import/export resource (SPEC §3 "cells arrive messy").
+
+Each widget is a django-import-export `Widget`: `clean(value)` turns a raw cell (str, float,
+int, bool, date, datetime or None, as python-calamine or openpyxl yield it) into the
+canonical value or raises `ValueError`/`ValidationError` with a Chinese message a clerk can
+act on; `render(value)` gives the export cell. Model-level rules (ID checksum, phone
+format, allowed 人员类别) stay in registry.validators / registry.fields, so the admin
+and the importer say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from import_export.widgets import Widget
+
+from registry.validators import (
+    MULTI_VALUE_JOIN,
+    clean_text,
+    normalize_id_number,
+    normalize_phone,
+    split_multi,
+)
+
+# Full-width digits and letters only: full-width brackets belong to exact SPEC labels
+# such as 乡镇（街道）人民调解委员会 and must survive.
+_FULLWIDTH_ALNUM = {
+    **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
+    **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
+    **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)},
+    0x3000: 0x20,
+}
+# A cell that export escaped so a spreadsheet would not evaluate it ('=…, '+…, '-…, '@…).
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def normalize_text(value: object) -> str:
+    """Trimmed text with full-width digits/letters made half-width; numbers lose a stray '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(str(value).translate(_FULLWIDTH_ALNUM))
+    if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text
+
+
+def _label_key(text: str) -> str:
+    """Loose comparison for enumerated labels: brackets, spaces and width don't matter."""
+    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
+
+
+def escape_formula(value: object) -> object:
+    """Export-side: a text cell starting with = + - @ gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class TextWidget(Widget):
+    def clean(self, value, row=None, **kwargs) -> str:
+        return normalize_text(value)
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return escape_formula("" if value is None else str(value))
+
+
+class ChoiceWidget(TextWidget):
+    """One of a closed list of exact labels (组织类型, 专兼职, 区划层级 …)."""
+
+    def __init__(self, choices: Iterable[str], label: str, aliases: dict[str, str] | None = None):
+        super().__init__()
+        self.choices = list(choices)
+        self.label = label
+        self._by_key = {_label_key(c): c for c in self.choices}
+        for alias, target in (aliases or {}).items():
+            self._by_key[_label_key(alias)] = target
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = normalize_text(value)
+        if not text:
+            return ""
+        found = self._by_key.get(_label_key(text))
+        if found is None:
+            raise ValueError(f"{self.label}“{text}”不在可选范围内；可选：{'、'.join(self.choices)}。")
+        return found
+
+
+class DateWidget(Widget):
+    """Excel dates, Excel serial numbers, and text 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日, 20210305."""
+
+    _TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+    _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+    def __init__(self, label: str = "日期"):
+        super().__init__()
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        if is_blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()  # a date, not a datetime: re-imports compare equal
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if 1 <= value < 2958466:  # 1900-01-01 … 9999-12-31 as an Excel serial day
+                return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+            raise ValueError(self._message(value))
+        text = normalize_text(value)
+        match = self._TEXT.match(text) or self._COMPACT.match(text)
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                pass
+        raise ValueError(self._message(text))
+
+    def _message(self, text) -> str:
+        return f"{self.label}“{text}”无法识别，请填写如 2021-03-05 或 2021年3月5日 的日期。"
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return f"{value:%Y-%m-%d}" if value else ""
+
+
+class MonthWidget(Widget):
+    """A period YYYY-MM from 2021-03, 2021/3, 2021.3, 2021年3月, 202103 or an Excel date."""
+
+    _TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+    def __init__(self, label: str = "所属期间"):
+        super().__init__()
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        if is_blank(value):
+            return ""
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return f"{value:%Y-%m}"
+        text = normalize_text(value)
+        match = self._TEXT.match(text) or re.match(r"^(\d{4})(\d{2})$", text)
+        if match and 1 <= int(match.group(2)) <= 12:
+            return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+        raise ValueError(f"{self.label}“{text}”无法识别，请按 年-月 填写，如 2021-03。")
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class BooleanWidget(Widget):
+    TRUE = {"是", "有", "已建立", "Y", "YES", "TRUE", "1", "√"}
+    FALSE = {"否", "无", "未建立", "N", "NO", "FALSE", "0", "×"}
+
+    def __init__(self, label: str = "", default: bool | None = False):
+        super().__init__()
+        self.label = label
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs) -> bool | None:
+        if is_blank(value):
+            return self.default
+        if isinstance(value, bool):
+            return value
+        text = normalize_text(value).upper()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(f"{self.label}“{normalize_text(value)}”无法识别，请填写“是”或“否”。")
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "是" if value else "否"
+
+
+class IntegerWidget(Widget):
+    def __init__(self, label: str = "", minimum: int | None = 0):
+        super().__init__()
+        self.label = label
+        self.minimum = minimum
+
+    def clean(self, value, row=None, **kwargs) -> int | None:
+        if is_blank(value):
+            return None
+        text = normalize_text(value).replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or number != number.to_integral_value() or (
+            self.minimum is not None and number < self.minimum
+        ):
+            floor = f"不小于{self.minimum}的" if self.minimum is not None else ""
+            raise ValueError(f"{self.label}“{text}”应为{floor}整数。")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class MoneyWidget(Widget):
+    """CNY amount: Decimal with 2 places; accepts 1,200.5, ¥1200, 1200元."""
+
+    def __init__(self, label: str = "金额"):
+        super().__init__()
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs) -> Decimal | None:
+        if is_blank(value):
+            return None
+        if isinstance(value, float):
+            value = repr(value)
+        text = re.sub(r"[,，\s¥￥]|元$", "", normalize_text(value))
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{self.label}“{normalize_text(value)}”不是数字，请填写如 1200.00 的金额。") from None
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"{self.label}“{text}”最多保留两位小数（单位：元）。")
+        return amount.quantize(Decimal("0.01"))
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+
+class IdNumberWidget(Widget):
+    """身份证号: canonical 18 characters with upper-case X; a number Excel rounded is refused."""
+
+    def __init__(self, required: bool = True):
+        super().__init__()
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs) -> str | None:
+        if is_blank(value):
+            if self.required:
+                raise ValidationError("身份证号不能为空。")
+            return None
+        if isinstance(value, str):
+            value = normalize_text(value)
+        return normalize_id_number(value)
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class PhoneWidget(Widget):
+    def clean(self, value, row=None, **kwargs) -> str:
+        return normalize_phone(value)
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class MultiValueWidget(Widget):
+    """人员类别, 专业领域: split on 、 ， , ; ； and stored joined with 、."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return MULTI_VALUE_JOIN.join(split_multi(normalize_text(value) if not is_blank(value) else None))
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class NaturalKeyWidget(Widget):
+    """A related row named by its natural key (a name, an ID number) — never a primary key.
+
+    The engine calls `prefetch(values)` once per file with every cell of the column, so
+    resolving 100,000 rows costs one query, not 100,000. An unknown name is a row error.
+    """
+
+    def __init__(self, model, field: str = "name", label: str = "", hint: str = "", normalize=normalize_text):
+        super().__init__()
+        self.model = model
+        self.field = field
+        self.label = label
+        self.hint = hint
+        self.normalize = normalize
+        self.cache: dict[object, object] = {}
+
+    def key(self, value) -> object:
+        return self.normalize(value)
+
+    def prefetch(self, values: Iterable[object], queryset=None) -> None:
+        keys = set()
+        for value in values:
+            try:
+                key = self.key(value)
+            except (ValueError, ValidationError):
+                continue
+            if key:
+                keys.add(key)
+        queryset = queryset if queryset is not None else self.model._default_manager.all()
+        self.cache = {}
+        keys_list = sorted(keys, key=str)
+        for start in range(0, len(keys_list), 5000):
+            chunk = keys_list[start : start + 5000]
+            for obj in queryset.filter(**{f"{self.field}__in": chunk}):
+                self.cache[getattr(obj, self.field)] = obj
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        key = self.key(value)
+        found = self.cache.get(key)
+        if found is None:
+            raise ValueError(f"{self.label}“{key}”不存在{self.hint}。")
+        return found
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return "" if value is None else str(getattr(value, self.field))
+
+
+class ManyNaturalKeysWidget(NaturalKeyWidget):
+    """Several related rows in one cell (服务调解组织), split like any multi-value cell."""
+
+    def prefetch(self, values: Iterable[object], queryset=None) -> None:
+        names = [name for value in values for name in split_multi(None if is_blank(value) else normalize_text(value))]
+        super().prefetch(names, queryset)
+
+    def clean(self, value, row=None, **kwargs) -> list:
+        if is_blank(value):
+            return []
+        found, missing = [], []
+        for name in split_multi(normalize_text(value)):
+            obj = self.cache.get(name)
+            (found if obj is not None else missing).append(obj if obj is not None else name)
+        if missing:
+            raise ValueError(f"{self.label}“{'、'.join(missing)}”不存在{self.hint}。")
+        return found
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        items = value.all() if hasattr(value, "all") else (value or [])
+        return MULTI_VALUE_JOIN.join(sorted(str(getattr(item, self.field)) for item in items))
