@@ -26,6 +26,13 @@ from registry.policy import STAFFING_QUOTAS
 from registry.scope import visible
 from registry.validators import id_birth_place
 from training.admin import training_history
+from branding.admin import (
+    CommendationOnMediatorInline,
+    CommendationOnOrganizationInline,
+    StudioOnMediatorInline,
+    StudioOnOrganizationInline,
+    honours_roll_link,
+)
 
 
 def today() -> datetime.date:
@@ -114,7 +121,7 @@ class OrganizationAdmin(ScopedAdmin):
     search_fields = ["name", "leader", "phone"]
     list_select_related = ["area", "host_unit"]
     autocomplete_fields = ["area", "host_unit"]
-    inlines = [MembershipOnOrganizationInline]
+    inlines = [MembershipOnOrganizationInline, StudioOnOrganizationInline, CommendationOnOrganizationInline]
 
     def get_queryset(self, request):
         full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
@@ -139,10 +146,10 @@ class MediatorAdmin(ScopedAdmin):
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
-    inlines = [MembershipOnMediatorInline]
-    readonly_fields = ["birth_place", training_history]
+    inlines = [MembershipOnMediatorInline, StudioOnMediatorInline, CommendationOnMediatorInline]
+    readonly_fields = ["birth_place", "honours_roll", training_history]
     fieldsets = [
-        (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone"]}),
+        (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone", "honours_roll"]}),
         ("其他信息", {"fields": ["ethnicity", "political_status", "education", "categories", "domains", "remarks"]}),
         ("培训记录", {"fields": [training_history]}),
     ]
@@ -160,6 +167,10 @@ class MediatorAdmin(ScopedAdmin):
     @admin.display(description="身份证登记地（仅供参考）")
     def birth_place(self, obj) -> str:
         return id_birth_place(obj.id_number) if obj.id_number else "—"
+
+    @admin.display(description="荣誉榜")
+    def honours_roll(self, obj) -> str:
+        return honours_roll_link(obj)
 
 
 @admin.register(Membership)

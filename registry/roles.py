@@ -41,7 +41,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
             **{f"registry.{m}": EDIT for m in REGISTRY_MODELS if m != "area"},
             "training.trainingsession": EDIT,
             "training.attendance": EDIT,
-            "subsidies.payout": ("view", "add", "change"),
+            "subsidies.payout": ("view", "add", "change"),  # claims in scope; never approve
+            "subsidies.subsidystandard": VIEW,
+            "subsidies.budget": VIEW,
             "branding.studio": VIEW,
             "branding.commendation": VIEW,
         }
@@ -61,7 +63,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
             **{f"registry.{m}": VIEW for m in REGISTRY_MODELS},
             "training.trainingsession": VIEW,
             "training.attendance": VIEW,
-            "subsidies.payout": ("view", "change"),
+            # finance pays what the bureau approved: no change, so amounts are read-only to it
+            "subsidies.payout": ("view", "pay"),
+            "subsidies.subsidystandard": VIEW,
+            "subsidies.budget": VIEW,
+            "branding.studio": VIEW,  # everyone reads studios and commendations (issue 7)
+            "branding.commendation": VIEW,
         }
     ),
 }

@@ -1,0 +1,99 @@
+"""Rule 7 (brands, SPEC §2, §4): a row per studio, recognized studios against the target
+count, studios by status and area, commendations by level and year.
+
+Three queries whatever the number of studios and commendations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, town_name
+from registry.policy import BRAND_TARGET_COUNT, brand_target_count
+from registry.reporting import Column, Rate, Report, ReportParams, Table
+
+CATEGORY = "已命名品牌调解工作室"
+STATUSES = StudioStatus.values
+LEVELS = CommendationLevel.values
+
+
+def is_recognized(studio: Studio, as_of: datetime.date) -> bool:
+    """已命名 on `as_of`: recorded as named, on or before that day (an undated naming counts)."""
+    return studio.status == StudioStatus.RECOGNIZED and (studio.named_date is None or studio.named_date <= as_of)
+
+
+def brand_rate(recognized: int, year: int) -> Rate:
+    """rate = min(1, recognized ÷ target count); the target (all of it) applies once it falls due."""
+    count = brand_target_count(year)
+    due = any(y <= year for y in BRAND_TARGET_COUNT)
+    return Rate(category=CATEGORY, total=count, meeting=recognized,
+                rate=min(1.0, recognized / count) if count else 1.0, target=1.0 if due else None)
+
+
+def brands(params: ReportParams) -> Report:
+    studios = params.scope(Studio.objects.select_related("mediator", "organization__area__parent")).order_by("name")
+    rows = []
+    for studio in studios:
+        rows.append({
+            "studio": studio.name, "studio_id": studio.pk,
+            "mediator": studio.mediator.name, "mediator_id": studio.mediator_id,
+            "organization": studio.organization.name, "organization_id": studio.organization_id,
+            "area": town_name(studio.organization.area),
+            "named_date": studio.named_date,
+            # the status on the as-of date: a studio named later was still being cultivated then
+            "status": StudioStatus.RECOGNIZED.value if is_recognized(studio, params.as_of) else StudioStatus.CULTIVATING.value,
+        })
+    recognized = sum(row["status"] == StudioStatus.RECOGNIZED for row in rows)
+
+    statuses = Counter(row["status"] for row in rows)
+    by_status = [{"status": s, "count": statuses.get(s, 0)} for s in STATUSES]
+    areas: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        areas[row["area"]][row["status"]] += 1
+    by_area = [{"area": area, **{s: counts.get(s, 0) for s in STATUSES}, "total": sum(counts.values())}
+               for area, counts in sorted(areas.items())]
+
+    commendations = params.scope(Commendation.objects.filter(date__lte=params.as_of))
+    grid: dict[int, Counter] = defaultdict(Counter)
+    counted = (commendations.annotate(year=ExtractYear("date")).values("year", "level")
+               .annotate(n=Count("pk")).order_by())
+    for item in counted:
+        grid[item["year"]][item["level"]] += item["n"]
+    by_year = [{"year": y, **{level: grid[y].get(level, 0) for level in LEVELS}, "total": sum(grid[y].values())}
+               for y in sorted(grid)]
+    level_totals: Counter = Counter()
+    for counts in grid.values():
+        level_totals.update(counts)
+    by_level = [{"level": level, "count": level_totals.get(level, 0)} for level in LEVELS]
+
+    count = brand_target_count(params.year)
+    return Report(
+        name="brands", title="", as_of=params.as_of, year=params.year, rows=rows,
+        rates=[brand_rate(recognized, params.year)],
+        columns=[
+            Column("studio", "工作室", link="admin:branding_studio_change", link_key="studio_id"),
+            Column("mediator", "命名调解员", link="admin:registry_mediator_change", link_key="mediator_id"),
+            Column("organization", "所属调解组织", link="admin:registry_organization_change", link_key="organization_id"),
+            Column("area", "所属镇街"), Column("named_date", "命名日期"), Column("status", "状态（截至日期）"),
+        ],
+        extra=[
+            Table("studios_by_status", "工作室按状态", [Column("status", "状态"), Column("count", "数量")], by_status),
+            Table("studios_by_area", "工作室按镇街",
+                  [Column("area", "所属镇街"), *[Column(s, s) for s in STATUSES], Column("total", "合计")], by_area),
+            Table("commendations_by_level", "表彰按级别", [Column("level", "表彰级别"), Column("count", "数量")], by_level),
+            Table("commendations_by_year", "表彰按年度",
+                  [Column("year", "年度"), *[Column(level, level) for level in LEVELS], Column("total", "合计")], by_year),
+        ],
+        summary=[("已命名工作室", recognized), ("目标数", count), ("培育中工作室", statuses.get(StudioStatus.CULTIVATING, 0)),
+                 ("表彰总数", sum(level_totals.values()))],
+        notes=[
+            f"达标率 = min(1, 已命名工作室数 ÷ {count})；目标数见 registry/policy.py，"
+            f"{min(BRAND_TARGET_COUNT)}年起须达到。",
+            "状态按截至日期计：已命名但命名日期晚于截至日期的工作室，计为培育中。",
+            "表彰按表彰日期计，只统计截至日期及以前的表彰；集体表彰归属其组织所在区划，个人表彰归属其任职组织所在区划。",
+        ],
+    )
