@@ -9,6 +9,7 @@ admin.site.index_title = "工作台"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("branding/", include("branding.urls")),
     path("reports/", include("registry.urls")),
     path("admin/", admin.site.urls),
 ]
