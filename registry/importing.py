@@ -49,6 +49,8 @@ IMPORT_KINDS: dict[str, str] = {
     "organizations": "registry.resources.OrganizationResource",
     "mediators": "registry.resources.MediatorResource",
     "experts": "registry.resources.ExpertResource",
+    "trainings": "training.resources.TrainingSessionResource",
+    "attendance": "training.resources.AttendanceResource",
 }
 
 MAX_FILE_BYTES = getattr(settings, "IMPORT_MAX_FILE_BYTES", 30 * 1024 * 1024)
@@ -276,14 +278,14 @@ class KindResource(resources.ModelResource):
                 ctx.error(row, self.column_of(self.natural_key[0]), f"与第{first_seen[key]}行重复（{columns}相同），同一记录只能出现一次。")
                 continue
             first_seen[key] = row.number
-            obj = existing.get(key)
-            if obj is not None and not self.in_scope(obj, ctx):
+            obj = existing.get(key)  # may be an unsaved object a kind prepared (`_state.adding`)
+            if obj is not None and not obj._state.adding and not self.in_scope(obj, ctx):
                 ctx.error(row, self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}")
                 continue
             assigned = [n for n in row.values if n in concrete]
             # clean() may derive fields (gender from the ID, say): track those too
             tracked = assigned + [n for n in self.derived_fields() if n not in assigned]
-            old = None if obj is None else {n: getattr(obj, concrete[n].attname) for n in tracked}
+            old = None if obj is None or obj._state.adding else {n: getattr(obj, concrete[n].attname) for n in tracked}
             if obj is None:
                 obj = model()
             for name in assigned:
