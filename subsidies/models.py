@@ -51,13 +51,13 @@ COMMITTED_STATUSES = LOCKED_STATUSES  # what uses up a budget
 
 
 def normalize_case_number(value: object) -> str:
-    """Half-width, no spaces: '（2022）渝0104民调 12 号' and '(2022)渝0104民调12号' are one case."""
-    return "".join(halfwidth(clean_text(value)).split())
+    """Half-width, no spaces, upper case: '（2022）渝0104民调 12 号' and '(2022)渝0104民调12号' are one case."""
+    return "".join(halfwidth(clean_text(value)).split()).upper()
 
 
-def rollup_area(area: Area) -> Area:
+def rollup_area_id(area: Area) -> int:
     """The budget/report area of an organization's area: a village rolls up into its town/street."""
-    return area.parent if area.level in VILLAGE_LEVELS and area.parent_id else area
+    return area.parent_id if area.level in VILLAGE_LEVELS and area.parent_id else area.pk
 
 
 class StandardQuerySet(models.QuerySet):
@@ -242,7 +242,7 @@ class Payout(models.Model):
         self.case_number = normalize_case_number(self.case_number)
         errors: dict[str, str] = {}
         if self.organization_id:
-            self.area = rollup_area(self.organization.area)
+            self.area_id = rollup_area_id(self.organization.area)
         elif self.mediator_id:
             errors["organization"] = "请选择补贴所依据的调解组织（该调解员任职的组织）。"
         stored = self.stored_status
@@ -257,20 +257,25 @@ class Payout(models.Model):
             errors["case_number"] = "以案定补必须填写案件编号。"
         if self.case_grade and self.kind != PayoutKind.CASE:
             errors["case_grade"] = "只有以案定补填写案件等级。"
+        # The importer checks these for the whole file at once (subsidies.resources).
+        if not getattr(self, "_references_checked", False):
+            self._check_references(errors)
+        if self.status == PayoutStatus.RETURNED and not self.return_reason.strip():
+            errors["return_reason"] = "退回必须填写原因。"
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_references(self, errors: dict[str, str]) -> None:
         if self.case_number and "case_number" not in errors:
             earlier = (
                 Payout.objects.filter(case_number=self.case_number).exclude(pk=self.pk)
                 .select_related("mediator").first()
             )
             if earlier:
-                errors["case_number"] = f"案件编号“{self.case_number}”已申报过补贴：{earlier.describe()}；同一案件只能补贴一次。"
-        if self.mediator_id and self.organization_id and "organization" not in errors:
+                errors["case_number"] = case_taken_message(self.case_number, earlier)
+        if self.mediator_id and self.organization_id:
             if not self.organization.memberships.filter(mediator_id=self.mediator_id).exists():
                 errors["organization"] = f"该调解员在“{self.organization}”没有任职记录，补贴须依据其任职的调解组织。"
-        if self.status == PayoutStatus.RETURNED and not self.return_reason.strip():
-            errors["return_reason"] = "退回必须填写原因。"
-        if errors:
-            raise ValidationError(errors)
 
     def describe(self) -> str:
         """One payout in a message: who, what, when and where it stands."""
@@ -279,3 +284,7 @@ class Payout(models.Model):
             f"{self.mediator.name}（身份证号 {self.mediator.id_number}）{self.period} {self.kind}{case}，"
             f"金额 ¥{self.amount:,.2f}，状态 {self.status}（记录编号 {self.pk}）"
         )
+
+
+def case_taken_message(case_number: str, earlier: Payout) -> str:
+    return f"案件编号“{case_number}”已申报过补贴：{earlier.describe()}；同一案件只能补贴一次。"

@@ -146,11 +146,11 @@ def payout_organization(*, mediator: Mediator, period: str, areas=None) -> Organ
     posts = Membership.objects.filter(mediator=mediator).select_related("organization__area")
     if areas is not None:
         posts = posts.in_areas(areas)
-    ranked = sorted(posts, key=lambda post: _post_rank(post, first, last))
+    ranked = sorted(posts, key=lambda post: post_rank(post, first, last))
     return ranked[0].organization if ranked else None
 
 
-def _post_rank(post: Membership, first: datetime.date, last: datetime.date) -> tuple:
+def post_rank(post: Membership, first: datetime.date, last: datetime.date) -> tuple:
     in_period = (post.start_date is None or post.start_date <= last) and (post.end_date is None or post.end_date >= first)
     latest_first = -(post.start_date or datetime.date.min).toordinal()
     return (not in_period, post.employment != Employment.FULL_TIME, latest_first, post.pk)
