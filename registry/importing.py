@@ -51,6 +51,7 @@ IMPORT_KINDS: dict[str, str] = {
     "experts": "registry.resources.ExpertResource",
     "trainings": "training.resources.TrainingSessionResource",
     "attendance": "training.resources.AttendanceResource",
+    "payouts": "subsidies.resources.PayoutResource",
 }
 
 MAX_FILE_BYTES = getattr(settings, "IMPORT_MAX_FILE_BYTES", 30 * 1024 * 1024)
