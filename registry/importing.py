@@ -395,6 +395,24 @@ def check_container(data: bytes) -> None:
                 rows = int(match.group(4)) - int(match.group(2)) + 1
                 if cols > MAX_COLUMNS * 10 or rows > MAX_ROWS * 5:
                     raise UnusableFile(f"工作表范围异常（{rows} 行 × {cols} 列），请只保留数据区域后另存再导入。")
+            # The parser allocates the sheet densely: one far-away cell (XFD1048576) would
+            # cost gigabytes, whatever the dimension tag says. Look for such a cell first.
+            _scan_far_cells(archive, info)
+
+
+# a cell reference beyond column GR (200) or row 299,999
+_FAR_CELL = re.compile(rb' r="(?:G[S-Z]|[H-Z][A-Z]|[A-Z]{3,})\d|r="[A-Z]{1,3}(?:[3-9]\d{5}|\d{7,})"')
+
+
+def _scan_far_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    tail = b""
+    with archive.open(info) as handle:
+        while chunk := handle.read(1 << 20):
+            if _FAR_CELL.search(tail + chunk):
+                raise UnusableFile(
+                    f"工作表范围异常：有单元格超出 {MAX_COLUMNS} 列或 {MAX_ROWS} 行，请只保留数据区域后另存再导入。"
+                )
+            tail = chunk[-32:]
 
 
 def read_sheet(data: bytes) -> list[list[Any]]:

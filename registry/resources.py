@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from registry.importing import (
     BATCH_SIZE,
     CREATED,
+    INVALID,
     UNCHANGED,
     UPDATED,
     ImportContext,
@@ -92,7 +93,7 @@ class AreaResource(KindResource):
     def in_scope(self, obj: Area, ctx: ImportContext) -> bool:
         if not ctx.scoped:
             return True
-        return obj.pk in ctx.area_ids if obj.pk else obj.parent_id in ctx.area_ids
+        return obj.parent_id in ctx.area_ids if obj._state.adding else obj.pk in ctx.area_ids
 
     def plan(self, rows: list[Row], ctx: ImportContext) -> None:
         # A parent may be defined in the same file: resolve names against the file first.
@@ -100,7 +101,8 @@ class AreaResource(KindResource):
         in_file: dict[str, Area] = {}
         for row in rows:
             if not row.failed and row.values.get("name") not in in_file:
-                area = existing.get(row.values["name"]) or Area(name=row.values["name"])
+                # a new area's level is known up front, so a child row earlier in the file can check it
+                area = existing.get(row.values["name"]) or Area(name=row.values["name"], level=row.values["level"])
                 in_file[row.values["name"]] = area
         parent_names = {}
         for row in rows:
@@ -128,7 +130,7 @@ class AreaResource(KindResource):
         super().plan(rows, ctx)
 
     def load_existing(self, keys: set[tuple]) -> dict[tuple, models.Model]:
-        return {(name,): area for name, area in self._existing_override.items() if area.pk > 0}
+        return {(name,): area for name, area in self._existing_override.items()}
 
     def write(self, ctx: ImportContext) -> None:
         fresh = ctx.creates.pop(Area, [])
@@ -295,7 +297,8 @@ class MediatorResource(KindResource):
         mediator_columns = {f.attribute[len("mediator__"):]: f.column_name for f in self.get_import_fields() if f.attribute.startswith("mediator__")}
         by_person: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
-            if not row.failed:
+            # rows with a bad cell still take part, so every problem of the file is reported
+            if row.values.get("mediator__id_number"):
                 by_person[row.values["mediator__id_number"]].append(row)
 
         ids = sorted(by_person)
@@ -331,11 +334,6 @@ class MediatorResource(KindResource):
                         )
                     elif name not in stated_on:
                         data[name], stated_on[name] = value, row.number
-            if any(r.failed for r in person_rows):
-                for r in person_rows:
-                    r.status = r.status or "invalid"
-                continue
-
             person = persons.get(id_number)
             tracked = list(data) + [n for n in ("gender", "birth_date") if n not in data]
             old = None if person is None else {n: getattr(person, n) for n in tracked}
@@ -348,9 +346,10 @@ class MediatorResource(KindResource):
                 person.clean()
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
+                    column = mediator_columns.get(name, "身份证号")
+                    culprit = next((r for r in person_rows if name in stated_on and r.number == stated_on[name]), first)
                     for message in messages:
-                        ctx.error(first, mediator_columns.get(name, "身份证号"), message)
-                continue
+                        ctx.error(culprit, column, message)
             person_changed = old is not None and any(getattr(person, n) != old[n] for n in tracked)
             if person_changed and ctx.scoped and not self._person_visible(person, posts, ctx):
                 ctx.error(first, "身份证号", f"调解员{person.name}（{id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。")
@@ -364,7 +363,9 @@ class MediatorResource(KindResource):
             org_rows: dict[int, int] = {}
             planned: list[tuple[Row, Membership]] = []
             for index, row in enumerate(person_rows):
-                org = row.values["organization"]
+                org = row.values.get("organization")
+                if org is None or not row.values.get("employment"):
+                    continue  # already reported on this row
                 if org.pk in org_rows:
                     ctx.error(row, "所属调解组织", f"该调解员在“{org}”的任职已在第{org_rows[org.pk]}行填写；同一人同一组织只能填写一行。")
                     continue
@@ -384,17 +385,16 @@ class MediatorResource(KindResource):
                     ctx.error(row, "离任日期", "离任日期不能早于任职日期。")
                     continue
                 planned.append((row, post))
-                if post_old is None:
-                    row.status = CREATED
+                if post_old is None or old is None:
+                    status = CREATED  # a new person or a new post
                 else:
                     changed = [n for n in post_old if getattr(post, n) != post_old[n]]
-                    row.status = UPDATED if changed else UNCHANGED
                     if changed:
                         ctx.update(post, changed)
-                if index == 0 and row.status == UNCHANGED and person_changed:
-                    row.status = UPDATED  # the row that changed the person's data
-                if old is None:
-                    row.status = CREATED
+                    # the person's first row is the one that changed the person's own data
+                    status = UPDATED if changed or (index == 0 and person_changed) else UNCHANGED
+                if not row.failed:
+                    row.status = status
                 row.label = f"{person.name}（{id_number[-4:]}）· {org}"
             self._check_full_time(person, planned, posts.get(person.pk, []) if person.pk else [], ctx)
             for row, post in planned:
@@ -403,7 +403,7 @@ class MediatorResource(KindResource):
                     ctx.create(post)
             for r in person_rows:
                 if r.status is None:
-                    r.status = "invalid"
+                    r.status = INVALID
 
     def _person_visible(self, person: Mediator, posts: dict[int, list[Membership]], ctx: ImportContext) -> bool:
         return any(p.organization.area_id in ctx.area_ids for p in posts.get(person.pk, []))

@@ -27,3 +27,20 @@ def write(tmp_path, rows, name="file.xlsx", **kwargs):
     path = tmp_path / name
     path.write_bytes(xlsx(rows, **kwargs))
     return path
+
+
+def run_import(kind: str, path, *args: str) -> tuple[int, dict]:
+    """Run `import_xlsx KIND FILE --format json …`; returns (exit code, the printed JSON object)."""
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    code = 0
+    try:
+        call_command("import_xlsx", kind, str(path), "--format", "json", *args, stdout=out, stderr=io.StringIO())
+    except SystemExit as exc:
+        code = exc.code
+    text = out.getvalue().strip()
+    assert text.count("\n") == 0, f"expected exactly one line of JSON, got: {text!r}"
+    return code, json.loads(text)
