@@ -17,7 +17,15 @@ demo: $(VENV)/.installed
 	@echo "管理后台：http://127.0.0.1:8000/admin/  （Ctrl+C 停止）"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
+# The browser journeys (tests/e2e) drive Debian's chromium; a CJK font makes their screenshots
+# legible. A missing browser must fail the run, so install it rather than skip those tests.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+$(CHROMIUM) $(CJK_FONT):
+	apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+
+test: $(VENV)/.installed $(CHROMIUM) $(CJK_FONT)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed
