@@ -74,13 +74,15 @@ class Studio(models.Model):
         day = self.named_date or timezone.localdate()
         posts = Membership.objects.filter(mediator_id=self.mediator_id, organization_id=self.organization_id)
         if not posts.active_on(day).exists():
-            when = f"命名日期 {day:%Y-%m-%d}" if self.named_date else f"今天（{day:%Y-%m-%d}）"
-            raise ValidationError(
-                {
-                    "mediator": f"“{self.mediator.name}”在{when}不是“{self.organization}”的在任成员。"
-                    "工作室须以该组织的在任调解员命名：请先在花名册登记其在该组织的任职，或核对命名日期和所属调解组织。"
-                }
-            )
+            raise ValidationError({"mediator": namesake_error(self, day)})
+
+
+def namesake_error(studio: Studio, day) -> str:
+    when = f"命名日期 {day:%Y-%m-%d}" if studio.named_date else f"今天（{day:%Y-%m-%d}）"
+    return (
+        f"“{studio.mediator.name}”在{when}不是“{studio.organization}”的在任成员。"
+        "工作室须以该组织的在任调解员命名：请先在花名册登记其在该组织的任职，或核对命名日期和所属调解组织。"
+    )
 
 
 class CommendationQuerySet(models.QuerySet):

@@ -52,6 +52,8 @@ IMPORT_KINDS: dict[str, str] = {
     "trainings": "training.resources.TrainingSessionResource",
     "attendance": "training.resources.AttendanceResource",
     "payouts": "subsidies.resources.PayoutResource",
+    "commendations": "branding.resources.CommendationResource",
+    "studios": "branding.resources.StudioResource",
 }
 
 MAX_FILE_BYTES = getattr(settings, "IMPORT_MAX_FILE_BYTES", 30 * 1024 * 1024)
