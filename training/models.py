@@ -34,6 +34,7 @@ class TrainingSession(models.Model):
     area = models.ForeignKey(
         Area, verbose_name="主办区划", on_delete=models.PROTECT, related_name="training_sessions",
         limit_choices_to={"level__in": ORGANIZER_LEVELS}, help_text="区县（区级培训）或乡镇/街道（镇街培训）",
+        error_messages={"invalid": "集中培训由区县或乡镇（街道）主办；村（社区）的培训请填写其所属镇街。"},
     )
     date = models.DateField("培训日期")
     hours = models.DecimalField(
@@ -63,6 +64,7 @@ class TrainingSession(models.Model):
         # 培训编号 is the natural key the sign-in sheets refer to: keep one canonical spelling.
         self.code = clean_text(halfwidth(self.code or ""))
         self.name = clean_text(self.name)
+        # The importer skips relation fields in clean_fields(), so the level is checked here too.
         if self.area_id and self.area.level not in ORGANIZER_LEVELS:
             raise ValidationError(
                 {"area": f"集中培训由区县或乡镇（街道）主办，“{self.area}”是{self.area.level}；请填写其所属镇街。"}

@@ -9,13 +9,6 @@ from registry.scope import is_scoped, visible
 from training.models import Attendance, TrainingSession
 
 
-def session_editable_by(user, session: TrainingSession) -> bool:
-    """A clerk edits their own town's sessions; district sessions are the bureau's."""
-    if user is None or not is_scoped(user):
-        return True
-    return session.area.level != AreaLevel.DISTRICT and visible(TrainingSession.objects.filter(pk=session.pk), user).exists()
-
-
 def attendance_check_scope(*, session: TrainingSession, mediator: Mediator, user=None) -> None:
     """Raise a ValidationError when `user` may not record this attendance (SPEC §5).
 
