@@ -36,21 +36,21 @@ VILLAGE_LEVELS = (AreaLevel.VILLAGE, AreaLevel.COMMUNITY)
 
 
 class OrganizationKind(models.TextChoices):
-    TOWN = "乡镇（街道）人民调解委员会"
-    VILLAGE = "村（社区）人民调解委员会"
-    ENTERPRISE = "企事业单位人民调解委员会"
-    INDUSTRY = "行业性专业性人民调解委员会"
-    COURT_ROOM = "驻法院调解室"
-    POLICE_ROOM = "驻派出所调解室"
-    PETITION_ROOM = "信访事项调解室"
-    ADMINISTRATIVE = "行政调解组织"
-    OTHER = "其他调解组织"
+    TOWN = "乡镇（街道）人民调解委员会", "乡镇（街道）人民调解委员会"
+    VILLAGE = "村（社区）人民调解委员会", "村（社区）人民调解委员会"
+    ENTERPRISE = "企事业单位人民调解委员会", "企事业单位人民调解委员会"
+    INDUSTRY = "行业性专业性人民调解委员会", "行业性专业性人民调解委员会"
+    COURT_ROOM = "驻法院调解室", "驻法院调解室"
+    POLICE_ROOM = "驻派出所调解室", "驻派出所调解室"
+    PETITION_ROOM = "信访事项调解室", "信访事项调解室"
+    ADMINISTRATIVE = "行政调解组织", "行政调解组织"
+    OTHER = "其他调解组织", "其他调解组织"
 
 
 class HostUnitKind(models.TextChoices):
-    COURT = "法院"
-    POLICE = "派出所"
-    PETITION = "信访接待大厅"
+    COURT = "法院", "法院"
+    POLICE = "派出所", "派出所"
+    PETITION = "信访接待大厅", "信访接待大厅"
 
 
 # A stationed room sits in a host unit of exactly this type.
@@ -62,20 +62,20 @@ ROOM_HOST_KIND = {
 
 
 class Gender(models.TextChoices):
-    MALE = "男"
-    FEMALE = "女"
+    MALE = "男", "男"
+    FEMALE = "女", "女"
 
 
 class Role(models.TextChoices):
-    DIRECTOR = "主任"
-    DEPUTY = "副主任"
-    MEMBER = "委员"
-    MEDIATOR = "调解员"
+    DIRECTOR = "主任", "主任"
+    DEPUTY = "副主任", "副主任"
+    MEMBER = "委员", "委员"
+    MEDIATOR = "调解员", "调解员"
 
 
 class Employment(models.TextChoices):
-    FULL_TIME = "专职"
-    PART_TIME = "兼职"
+    FULL_TIME = "专职", "专职"
+    PART_TIME = "兼职", "兼职"
 
 
 class ScopedQuerySet(models.QuerySet):
