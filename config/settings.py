@@ -105,6 +105,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for the few strings Django and its add-ons show untranslated (locale/zh_Hans).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 DATE_FORMAT = "Y-m-d"
 SHORT_DATE_FORMAT = "Y-m-d"
