@@ -71,6 +71,7 @@ class CurrentEmploymentFilter(admin.SimpleListFilter):
 
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
+    import_kind = "areas"
     list_display = ["name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -80,6 +81,7 @@ class AreaAdmin(ScopedAdmin):
 
 @admin.register(HostUnit)
 class HostUnitAdmin(ScopedAdmin):
+    import_kind = "hostunits"
     list_display = ["name", "kind", "area", "officer_count", "room_count"]
     list_filter = ["kind", TownFilter]
     search_fields = ["name"]
@@ -116,6 +118,7 @@ class MembershipOnOrganizationInline(MembershipInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdmin):
+    import_kind = "organizations"
     list_display = ["name", "kind", "area", "host_unit", "quota", "full_time_count", "shortfall"]
     list_filter = ["kind", TownFilter, DomainFilter, "has_party_org"]
     search_fields = ["name", "leader", "phone"]
@@ -143,6 +146,7 @@ class OrganizationAdmin(ScopedAdmin):
 
 @admin.register(Mediator)
 class MediatorAdmin(ScopedAdmin):
+    import_kind = "mediators"
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
@@ -184,6 +188,7 @@ class MembershipAdmin(ScopedAdmin):
 
 @admin.register(Expert)
 class ExpertAdmin(ScopedAdmin):
+    import_kind = "experts"
     list_display = ["name", "domains", "title", "employer", "phone", "joined_date"]
     list_filter = [DomainFilter, TownFilter]
     search_fields = ["name", "id_number", "phone", "employer"]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin_import import KindImportExportMixin
 from registry.models import TOWN_LEVELS, Area
 from registry.scope import scope_areas, visible
 
@@ -33,7 +34,9 @@ class ScopeMixin:
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
 
 
-class ScopedAdmin(ScopeMixin, SimpleHistoryAdmin):
+class ScopedAdmin(KindImportExportMixin, ScopeMixin, SimpleHistoryAdmin):
+    """Set `import_kind` on a subclass to get Import / Export / template buttons (registry.admin_import)."""
+
     list_per_page = 50
 
     def _guard(self, request, object_id) -> None:
