@@ -119,6 +119,7 @@ def training_history(mediator) -> str:
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(ScopedAdmin):
+    import_kind = "trainings"
     list_display = ["code", "name", "area", "date", "hours", "attendee_count"]
     list_filter = [YearFilter, OrganizerLevelFilter, OrganizerFilter]
     search_fields = ["code", "name", "topic"]
@@ -145,6 +146,7 @@ class TrainingSessionAdmin(ScopedAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(ScopedAdmin):
+    import_kind = "attendance"
     list_display = ["mediator", "id_number", "session", "session_area", "session_date", "session_hours"]
     list_filter = [SessionYearFilter, SessionOrganizerFilter]
     search_fields = ["mediator__name", "mediator__id_number", "session__code", "session__name"]
