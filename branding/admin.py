@@ -14,6 +14,7 @@ from registry.admin_scope import ScopedAdmin, ScopedInline, TownFilter
 
 @admin.register(Studio)
 class StudioAdmin(ScopedAdmin):
+    import_kind = "studios"
     list_display = ["name", "mediator", "organization", "town", "named_date", "status"]
     list_filter = ["status", TownFilter]
     search_fields = ["name", "mediator__name", "mediator__id_number", "organization__name"]
@@ -43,6 +44,7 @@ class RecipientKindFilter(admin.SimpleListFilter):
 
 @admin.register(Commendation)
 class CommendationAdmin(ScopedAdmin):
+    import_kind = "commendations"
     list_display = ["title", "recipient_display", "recipient_kind", "level", "issuer", "document_number", "date"]
     list_filter = ["level", RecipientKindFilter, TownFilter]
     search_fields = ["title", "document_number", "issuer", "mediator__name", "mediator__id_number", "organization__name"]

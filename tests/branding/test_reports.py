@@ -126,3 +126,8 @@ def test_web_page_renders_for_every_role(brands, users, client_as, role):
     body = response.content.decode()
     assert "老马工作室" in body
     assert ("老王工作室" in body) == (role != "clerk_a")
+
+
+def test_dashboard_shows_the_brands_bar(brands, users, client_as):
+    body = client_as(users.bureau).get("/reports/").content.decode()
+    assert "调解品牌建设" in body and "已命名品牌调解工作室" in body
