@@ -82,6 +82,15 @@ class PeriodField(models.CharField):
     def to_python(self, value):
         return normalize_period(value)
 
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PeriodFormField, **kwargs})
+
+
+class PeriodFormField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_period(value) if value not in self.empty_values else value
+
 
 class MoneyFormField(forms.CharField):
     """A text input, so '¥1,200.50' reaches normalize_amount instead of the browser refusing it."""
