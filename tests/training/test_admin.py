@@ -135,3 +135,14 @@ def test_changelist_query_count_is_constant(year, users, district, client_as, dj
     with django_assert_max_num_queries(len(small)):
         client.get("/admin/training/trainingsession/")
         client.get("/admin/training/attendance/")
+
+
+def test_clerk_signs_own_mediator_in_at_a_district_session_but_nowhere_else(year, users, client_as):
+    client = client_as(users.clerk_a)
+    url = "/admin/training/attendance/add/"
+    assert client.post(url, {"session": year.d1.pk, "mediator": year.wu.pk}).status_code == 302
+    assert Attendance.objects.filter(session=year.d1, mediator=year.wu).exists()
+    for session, person in [(year.b1, year.wu), (year.d1, year.yi)]:
+        response = client.post(url, {"session": session.pk, "mediator": person.pk})
+        assert response.status_code == 200
+        assert not Attendance.objects.filter(session=session, mediator=person).exists()
