@@ -155,3 +155,13 @@ def test_admin_list_query_count_is_constant(brands, users, district, client_as, 
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get("/admin/branding/studio/")
         client.get("/admin/branding/commendation/")
+
+
+def test_invalid_mediator_form_comes_back_with_the_lists_and_no_formset_error(brands, users, client_as):
+    data = {"name": "", "id_number": brands.ma.id_number,
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"}
+    response = client_as(users.bureau).post(f"/admin/registry/mediator/{brands.ma.pk}/change/", data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "这个字段是必填项" in body
+    assert "老马工作室" in body and "市优秀调解员" in body and "ManagementForm" not in body
