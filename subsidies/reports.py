@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from registry.models import AreaLevel
 from registry.reporting import Column, Report, ReportParams
-from registry.scope import is_scoped
+from registry.scope import is_scoped, user_town
 from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
 from subsidies.services import ZERO
 
@@ -76,7 +76,14 @@ def subsidies(params: ReportParams) -> Report:
     whole_district = params.town is None and (params.user is None or not is_scoped(params.user))
 
     total = payouts.aggregate(**sums)
-    rows = [_with_budget(_row("total", "合计", total), district_budget if whole_district else None)]
+    # The 合计 row is measured against the budget of what it covers: the district's, or the
+    # one town a clerk (or the page's town filter) is limited to.
+    town = params.town or (user_town(params.user) if params.user is not None else None)
+    if whole_district:
+        total_budget = district_budget
+    else:
+        total_budget = budget_by_area[town.pk][1] if town is not None and town.pk in budget_by_area else None
+    rows = [_with_budget(_row("total", "合计", total), total_budget)]
 
     by_area = {r["area_id"]: r for r in payouts.values("area_id", "area__name", "area__level").annotate(**sums)}
     area_rows = []
@@ -120,7 +127,7 @@ def subsidies(params: ReportParams) -> Report:
         name="subsidies", title="", as_of=params.as_of, year=params.year, columns=COLUMNS, rows=rows,
         rates=None,
         summary=[("补贴合计（元）", rows[0]["total"]), ("笔数", rows[0]["count"]),
-                 ("已发放（元）", rows[0]["paid"]), ("全区预算（元）", rows[0]["budget"])],
+                 ("已发放（元）", rows[0]["paid"]), ("预算（元）", rows[0]["budget"]), ("剩余预算（元）", rows[0]["remaining"])],
         notes=notes,
     )
 

@@ -89,7 +89,7 @@ def test_a_clerk_sees_only_their_town(ledger, district, users):
     assert rows_of(report, "total")["合计"]["total"] == Decimal("1000.31")
     assert set(rows_of(report, "area")) == {"新山村街道"}
     assert "王五" not in rows_of(report, "mediator")
-    assert rows_of(report, "total")["合计"]["budget"] is None  # the district budget is not theirs
+    assert rows_of(report, "total")["合计"]["budget"] == Decimal("5000.00")  # their town's, not the district's
 
 
 def test_district_level_organizations_get_their_own_row(ledger, district):

@@ -9,7 +9,7 @@ from registry.roles import StaffRole
 from registry.services import staff_user_save
 
 # Each app that has demo data adds its seed function here, in dependency order.
-SEEDERS = ["registry.demo.seed", "training.demo.seed", "branding.demo.seed"]
+SEEDERS = ["registry.demo.seed", "training.demo.seed", "subsidies.demo.seed", "branding.demo.seed"]
 DEMO_PASSWORD = "demo12345"
 DEMO_LOGINS = [
     ("demo_bureau", StaffRole.BUREAU, None),
