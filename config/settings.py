@@ -40,7 +40,7 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG e
 SITE_NAME = os.getenv("SITE_NAME", "大渡口区调解员队伍与专家库登记系统")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.RegistryAdminConfig",  # django.contrib.admin with the task-grouped site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

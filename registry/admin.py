@@ -39,6 +39,11 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def mask_id_number(number: str) -> str:
+    """500104********0018: the birth date, the most sensitive part, is hidden."""
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number
+
+
 class CategoryFilter(ContainsFilter):
     title = "人员类别"
     parameter_name = "category"
@@ -161,6 +166,17 @@ class MediatorAdmin(ScopedAdmin):
     def get_queryset(self, request):
         posts = visible(Membership.objects.select_related("organization"), request.user)
         return super().get_queryset(request).prefetch_related(Prefetch("memberships", queryset=posts))
+
+    def get_list_display(self, request):
+        # hr and finance read the roster but do not keep it: a list need not show them whole ID numbers
+        shown = super().get_list_display(request)
+        if self.has_change_permission(request):
+            return shown
+        return ["masked_id_number" if field == "id_number" else field for field in shown]
+
+    @admin.display(description="身份证号", ordering="id_number")
+    def masked_id_number(self, obj) -> str:
+        return mask_id_number(obj.id_number)
 
     @admin.display(description="任职（当前）")
     def posts(self, obj) -> str:
