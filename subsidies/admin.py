@@ -90,6 +90,7 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(Payout)
 class PayoutAdmin(ScopedAdmin):
+    import_kind = "payouts"  # Import / Export / template buttons of the shared engine
     form = PayoutForm
     action_form = PayoutActionForm
     list_display = ["mediator_name", "id_number", "kind", "period", "case_number", "amount_yuan", "status",

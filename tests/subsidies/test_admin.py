@@ -177,3 +177,17 @@ def test_standards_and_budgets_are_edited_by_the_bureau_only(district, pay, user
 def test_a_clerk_sees_only_their_towns_budget(district, pay, users, client_as):
     body = client_as(users.clerk_a).get("/admin/subsidies/budget/").content.decode()
     assert "新山村街道" in body and "跃进村街道" not in body
+
+
+def test_a_clerk_imports_claims_from_the_admin_with_a_preview(district, pay, users, client_as, tmp_path):
+    from tests.subsidies.test_import_payouts import xlsx
+
+    path = xlsx(tmp_path, [[pay.zhang.id_number, "张三", "岗位补贴", "2022-03", None, 800, None, None]])
+    client = client_as(users.clerk_a)
+    assert client.get(f"{URL}import/").status_code == 200
+    with open(path, "rb") as handle:
+        response = client.post(f"{URL}import/", {"file": handle})
+    assert response.status_code == 200 and Payout.objects.count() == 0  # a preview writes nothing
+    assert client_as(users.finance).get(f"{URL}import/").status_code == 403
+    exported = client_as(users.clerk_a).get(f"{URL}export/")
+    assert exported.status_code == 200
