@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils.module_loading import import_string
 from import_export import resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -320,10 +320,12 @@ class KindResource(resources.ModelResource):
 
     # ---- writing -------------------------------------------------------------------------------
     def write(self, ctx: ImportContext) -> None:
-        for model, objs in ctx.creates.items():
-            bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_user=ctx.user)
+        # Updates first: a post whose end date the file sets must be closed before a new
+        # full-time post that starts after it is inserted (PostgreSQL exclusion constraint).
         for model, (objs, names) in ctx.updates.items():
             bulk_update_with_history(objs, model, sorted(names), batch_size=BATCH_SIZE, default_user=ctx.user)
+        for model, objs in ctx.creates.items():
+            bulk_create_with_history(objs, model, batch_size=BATCH_SIZE, default_user=ctx.user)
 
     # ---- export ---------------------------------------------------------------------------------
     def export_field(self, field, instance, **kwargs):
@@ -417,8 +419,8 @@ def _scan_far_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             tail = chunk[-32:]
 
 
-def read_sheet(data: bytes) -> list[list[Any]]:
-    """All rows of the first worksheet (skipping a 说明 sheet) as python values."""
+def read_sheet(data: bytes) -> tuple[list[list[Any]], str]:
+    """All rows of the first worksheet (skipping a 说明 sheet) as python values, and its name."""
     check_container(data)
     from python_calamine import CalamineWorkbook
 
@@ -437,7 +439,7 @@ def read_sheet(data: bytes) -> list[list[Any]]:
                 f"工作表“{names[0]}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）；"
                 f"每个文件最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，请分批导入。"
             )
-        return sheet.to_python(skip_empty_area=False)
+        return sheet.to_python(skip_empty_area=False), names[0]
     except UnusableFile:
         raise
     except Exception:
@@ -505,12 +507,16 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
 def import_file(kind: str, data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
     """Import one .xlsx file (bytes) of `kind`; all-or-nothing. Raises UnusableFile (exit 2)."""
     resource = resource_for(kind, user)
-    table = read_sheet(data)
+    table, _ = read_sheet(data)
     ctx = ImportContext(user=user, dry_run=dry_run)
-    with transaction.atomic():
-        result = import_rows(resource, table, ctx)
-        if not result.errors and not dry_run:
-            resource.write(ctx)
+    try:
+        with transaction.atomic():
+            result = import_rows(resource, table, ctx)
+            if not result.errors and not dry_run:
+                resource.write(ctx)
+    except DatabaseError:
+        # another user changed the same records between our check and our write
+        raise UnusableFile("写入时与其他人同时进行的修改发生冲突，未写入任何数据；请稍后重新导入。") from None
     return result
 
 

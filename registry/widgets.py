@@ -99,7 +99,7 @@ class ChoiceWidget(TextWidget):
 class DateWidget(Widget):
     """Excel dates, Excel serial numbers, and text 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日, 20210305."""
 
-    _TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+    _TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?$")
     _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
     def __init__(self, label: str = "日期"):
@@ -289,6 +289,11 @@ class NaturalKeyWidget(Widget):
     def key(self, value) -> object:
         return self.normalize(value)
 
+    @staticmethod
+    def loose(key: object) -> object:
+        """Half- and full-width brackets name the same row: 调解室(演示) = 调解室（演示）."""
+        return key.replace("(", "（").replace(")", "）") if isinstance(key, str) else key
+
     def prefetch(self, values: Iterable[object], queryset=None) -> None:
         keys = set()
         for value in values:
@@ -300,17 +305,21 @@ class NaturalKeyWidget(Widget):
                 keys.add(key)
         queryset = queryset if queryset is not None else self.model._default_manager.all()
         self.cache = {}
-        keys_list = sorted(keys, key=str)
+        variants = set(keys)
+        for key in keys:
+            if isinstance(key, str) and any(ch in key for ch in "()（）"):
+                variants |= {self.loose(key), self.loose(key).replace("（", "(").replace("）", ")")}
+        keys_list = sorted(variants, key=str)
         for start in range(0, len(keys_list), 5000):
             chunk = keys_list[start : start + 5000]
             for obj in queryset.filter(**{f"{self.field}__in": chunk}):
-                self.cache[getattr(obj, self.field)] = obj
+                self.cache[self.loose(getattr(obj, self.field))] = obj
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         key = self.key(value)
-        found = self.cache.get(key)
+        found = self.cache.get(self.loose(key))
         if found is None:
             raise ValueError(f"{self.label}“{key}”不存在{self.hint}。")
         return found
@@ -331,7 +340,7 @@ class ManyNaturalKeysWidget(NaturalKeyWidget):
             return []
         found, missing = [], []
         for name in split_multi(normalize_text(value)):
-            obj = self.cache.get(name)
+            obj = self.cache.get(self.loose(name))
             (found if obj is not None else missing).append(obj if obj is not None else name)
         if missing:
             raise ValueError(f"{self.label}“{'、'.join(missing)}”不存在{self.hint}。")

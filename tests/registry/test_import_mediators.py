@@ -131,3 +131,25 @@ def test_dry_run_writes_nothing(tmp_path, district):
     code, out = run_import("mediators", path, "--dry-run")
     assert (code, out["created"]) == (0, 3)
     assert not Mediator.objects.exists()
+
+
+def test_id_stored_as_a_number_is_refused_as_rounded(tmp_path, district):
+    # an 18-digit number cannot survive as an Excel number (15 significant digits)
+    rows = [
+        HEADER,
+        [1, "甲", "", make_id(seq=91), "", "", A, "", "兼职", "", "", "", "", ""],
+        [2, "乙", "", float(make_id(seq=93)), "", "", A, "", "兼职", "", "", "", "", ""],
+    ]
+    code, out = run_import("mediators", write(tmp_path, rows))
+    assert code == 1
+    assert [(e["row"], e["column"]) for e in out["errors"]] == [(3, "身份证号")]
+    assert "四舍五入" in out["errors"][0]["message"]
+
+
+def test_names_match_whatever_the_bracket_width(tmp_path, district):
+    from tests.factories import make_org
+
+    make_org("大渡口区人民法院诉前调解室（演示）", "其他调解组织", district.district)
+    rows = [HEADER, [1, "甲", "", make_id(seq=95), "", "", "大渡口区人民法院诉前调解室(演示)", "", "兼职", "", "", "", "", ""]]
+    assert run_import("mediators", write(tmp_path, rows))[0] == 0
+    assert Membership.objects.get().organization.name == "大渡口区人民法院诉前调解室（演示）"
