@@ -12,21 +12,21 @@ from registry.models import VILLAGE_LEVELS, Area, Mediator, Membership, Organiza
 
 
 class StudioStatus(models.TextChoices):
-    CULTIVATING = "培育中"
-    RECOGNIZED = "已命名"
+    CULTIVATING = "培育中", "培育中"
+    RECOGNIZED = "已命名", "已命名"
 
 
 class CommendationLevel(models.TextChoices):
-    NATIONAL = "国家级"
-    PROVINCIAL = "省部级"
-    CITY = "市级"
-    DISTRICT = "区级"
-    TOWN = "镇街级"
+    NATIONAL = "国家级", "国家级"
+    PROVINCIAL = "省部级", "省部级"
+    CITY = "市级", "市级"
+    DISTRICT = "区级", "区级"
+    TOWN = "镇街级", "镇街级"
 
 
 class RecipientKind(models.TextChoices):
-    PERSON = "个人"
-    COLLECTIVE = "集体"
+    PERSON = "个人", "个人"
+    COLLECTIVE = "集体", "集体"
 
 
 def _invalid_choice(label: str, choices: type[models.TextChoices]) -> dict[str, str]:

@@ -103,3 +103,10 @@ def test_changes_are_recorded_in_history(brands):
     studio.named_date = D(2024, 1, 1)
     studio.save()
     assert studio.history.count() == 2
+
+
+def test_choice_labels_are_the_chinese_values():
+    from branding.models import CommendationLevel, RecipientKind
+
+    for choices in (StudioStatus, CommendationLevel, RecipientKind):
+        assert [label for _, label in choices.choices] == choices.values
