@@ -16,6 +16,11 @@ from registry.validators import clean_text, halfwidth
 ORGANIZER_LEVELS = (AreaLevel.DISTRICT, *TOWN_LEVELS)
 
 
+def normalize_code(value: object) -> str:
+    """培训编号 is the key sign-in sheets refer to: one spelling whatever the width or spacing."""
+    return clean_text(halfwidth(str(value))) if value is not None else ""
+
+
 class TrainingSessionQuerySet(models.QuerySet):
     def in_areas(self, area_ids):
         """A clerk sees their town's sessions and the district's, which their mediators attend;
@@ -61,8 +66,7 @@ class TrainingSession(models.Model):
         return f"{self.code} {self.name}（{self.date:%Y-%m-%d}）" if self.date else f"{self.code} {self.name}"
 
     def clean(self) -> None:
-        # 培训编号 is the natural key the sign-in sheets refer to: keep one canonical spelling.
-        self.code = clean_text(halfwidth(self.code or ""))
+        self.code = normalize_code(self.code)
         self.name = clean_text(self.name)
         # The importer skips relation fields in clean_fields(), so the level is checked here too.
         if self.area_id and self.area.level not in ORGANIZER_LEVELS:

@@ -13,7 +13,7 @@ from registry.importing import CREATED, UNCHANGED, ImportContext, KindResource, 
 from registry.models import Area, Mediator
 from registry.scope import visible
 from registry.widgets import DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text
-from training.models import Attendance, TrainingSession
+from training.models import Attendance, TrainingSession, normalize_code
 
 
 class HoursWidget(Widget):
@@ -41,6 +41,17 @@ class HoursWidget(Widget):
         return "" if value is None else f"{value.normalize():f}"
 
 
+class CodeWidget(TextWidget):
+    """培训编号 spelled exactly as the model stores it, so the file and the table agree on keys."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        return _code_key(value)
+
+
+def _code_key(value) -> str:
+    return normalize_code(normalize_text(value))
+
+
 class TrainingSessionResource(KindResource):
     kind = "trainings"
     required_columns = ("培训编号", "培训名称", "主办区划", "培训日期")
@@ -49,7 +60,7 @@ class TrainingSessionResource(KindResource):
     scope_column = "主办区划"
     out_of_scope_message = "不在您的管辖范围内：镇街录入员只能导入本镇街主办的培训，区级培训由区司法局导入。"
 
-    code = Field(attribute="code", column_name="培训编号", widget=TextWidget())
+    code = Field(attribute="code", column_name="培训编号", widget=CodeWidget())
     name = Field(attribute="name", column_name="培训名称", widget=TextWidget())
     area = Field(
         attribute="area", column_name="主办区划",
@@ -105,7 +116,7 @@ class AttendanceResource(KindResource):
 
     session = Field(
         attribute="session", column_name="培训编号",
-        widget=NaturalKeyWidget(TrainingSession, "code", label="培训编号", hint=SESSION_HINT),
+        widget=NaturalKeyWidget(TrainingSession, "code", label="培训编号", hint=SESSION_HINT, normalize=_code_key),
     )
     id_number = Field(
         attribute="mediator", column_name="身份证号",

@@ -170,3 +170,15 @@ def test_attendance_import_query_count_is_constant(sessions, district, tmp_path,
         assert run(capsys, "attendance", big)[0] == 0
     assert len(big_q) <= len(small_q) + 2, (len(small_q), len(big_q))
 
+
+
+def test_code_spelled_with_full_width_punctuation_is_the_same_session(district, tmp_path, capsys):
+    first = write(tmp_path, [TRAININGS, ["XS-2023-01", "培训", "新山村街道", "2023-03-05", 2]], name="a.xlsx")
+    assert run(capsys, "trainings", first)[0] == 0
+    again = write(tmp_path, [TRAININGS, ["ＸＳ－2023－01", "培训", "新山村街道", "2023-03-05", 2],
+                             ["XS-2023-01 ", "培训", "新山村街道", "2023-03-05", 2]], name="b.xlsx")
+    code, result = run(capsys, "trainings", again)
+    assert code == 1 and result["errors"][0]["row"] == 3 and "重复" in result["errors"][0]["message"]
+    again = write(tmp_path, [TRAININGS, ["ＸＳ－2023－01", "培训", "新山村街道", "2023-03-05", 3]], name="c.xlsx")
+    code, result = run(capsys, "trainings", again)
+    assert code == 0 and result["updated"] == 1 and TrainingSession.objects.get().hours == Decimal("3")
