@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.models import TOWN_LEVELS, Area, AreaLevel, Mediator
 from registry.validators import clean_text, halfwidth
 
 ORGANIZER_LEVELS = (AreaLevel.DISTRICT, *TOWN_LEVELS)
+FIRST_TRAINING_YEAR = 1990
 
 
 def normalize_code(value: object) -> str:
@@ -68,11 +71,16 @@ class TrainingSession(models.Model):
     def clean(self) -> None:
         self.code = normalize_code(self.code)
         self.name = clean_text(self.name)
+        errors: dict[str, str] = {}
         # The importer skips relation fields in clean_fields(), so the level is checked here too.
         if self.area_id and self.area.level not in ORGANIZER_LEVELS:
-            raise ValidationError(
-                {"area": f"集中培训由区县或乡镇（街道）主办，“{self.area}”是{self.area.level}；请填写其所属镇街。"}
-            )
+            errors["area"] = f"集中培训由区县或乡镇（街道）主办，“{self.area}”是{self.area.level}；请填写其所属镇街。"
+        # A planned session may lie ahead, but not years ahead: 2203 is a typo for 2023.
+        latest = timezone.localdate().year + 1
+        if isinstance(self.date, datetime.date) and not FIRST_TRAINING_YEAR <= self.date.year <= latest:
+            errors["date"] = f"培训日期 {self.date:%Y-%m-%d} 不合理：应在{FIRST_TRAINING_YEAR}年至{latest}年之间，请核对年份。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class AttendanceQuerySet(models.QuerySet):

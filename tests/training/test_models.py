@@ -68,3 +68,10 @@ def test_history_is_kept(year):
     year.a1.save()
     assert year.a1.history.count() == 2
     assert Attendance.history.filter(mediator_id=year.jia.pk).count() == 2
+
+
+@pytest.mark.parametrize("date", [datetime.date(2203, 3, 5), datetime.date(1970, 1, 1)])
+def test_implausible_date_is_refused(district, date):
+    with pytest.raises(ValidationError) as info:
+        session(district.a, date=date).full_clean()
+    assert "请核对年份" in info.value.message_dict["date"][0]
