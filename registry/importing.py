@@ -167,6 +167,9 @@ class KindResource(resources.ModelResource):
     scope_field: ClassVar[str | None] = "area_id"  # dotted path (obj.a.b_id) to the Area id
     scope_column: ClassVar[str] = ""  # where an out-of-scope row's error is reported
     out_of_scope_message: ClassVar[str] = "不在您的管辖范围内：镇街录入员只能导入本镇街及其村（社区）的数据。"
+    # fields whose widget already ran the model field's own normalizer (IdNumberWidget runs
+    # normalize_id_number): not normalized a second time, the costliest check per row
+    prevalidated_fields: ClassVar[tuple[str, ...]] = ("id_number",)
     template_notes: ClassVar[dict[str, str]] = {}  # column -> explanation for the 说明 sheet
     template_example: ClassVar[dict[str, str]] = {}  # column -> an example value
 
@@ -211,6 +214,10 @@ class KindResource(resources.ModelResource):
     def row_key(self, values: dict[str, Any]) -> tuple:
         return tuple(_key_part(values.get(name)) for name in self.natural_key)
 
+    def key_column(self, key: tuple) -> str:
+        """Where a duplicate key is reported."""
+        return self.column_of(self.natural_key[0])
+
     def load_existing(self, keys: set[tuple]) -> dict[tuple, models.Model]:
         """Existing rows by natural key: one query per 5,000 keys (single-field keys) or one in all."""
         model = self._meta.model
@@ -242,7 +249,7 @@ class KindResource(resources.ModelResource):
         # here avoids ForeignKey.validate's one query per row.
         relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
         try:
-            obj.clean_fields(exclude=relations)
+            obj.clean_fields(exclude=relations + list(self.prevalidated_fields))
             obj.clean()
         except ValidationError as exc:
             self.report_validation(exc, row, ctx)
@@ -278,7 +285,7 @@ class KindResource(resources.ModelResource):
             key = self.row_key(row.values)
             if key in first_seen:
                 columns = "、".join(self.column_of(n) for n in self.natural_key)
-                ctx.error(row, self.column_of(self.natural_key[0]), f"与第{first_seen[key]}行重复（{columns}相同），同一记录只能出现一次。")
+                ctx.error(row, self.key_column(key), f"与第{first_seen[key]}行重复（{columns}相同），同一记录只能出现一次。")
                 continue
             first_seen[key] = row.number
             obj = existing.get(key)  # may be an unsaved object a kind prepared (`_state.adding`)

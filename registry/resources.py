@@ -41,7 +41,6 @@ from registry.models import (
     Role,
     full_time_conflict_message,
 )
-from registry.validators import normalize_id_number
 from registry.widgets import (
     BooleanWidget,
     ChoiceWidget,
@@ -222,13 +221,6 @@ class OrganizationResource(KindResource):
         return queryset.select_related("area", "host_unit")
 
 
-PERSON_FIELDS = (
-    "name", "gender", "id_number", "birth_date", "ethnicity", "political_status",
-    "education", "phone", "categories", "domains", "remarks",
-)
-POST_FIELDS = ("organization", "role", "employment", "start_date", "end_date")
-
-
 class MediatorResource(KindResource):
     """One row = one post (Membership) of a person (Mediator) — SPEC §3 mediators."""
 
@@ -342,7 +334,7 @@ class MediatorResource(KindResource):
             for name, value in data.items():
                 setattr(person, name, value)
             try:
-                person.clean_fields()
+                person.clean_fields(exclude=self.prevalidated_fields)
                 person.clean()
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
@@ -472,6 +464,9 @@ class ExpertResource(KindResource):
         if values.get("id_number"):
             return ("id", values["id_number"])
         return ("name", values.get("name"), values.get("employer", ""))
+
+    def key_column(self, key: tuple) -> str:
+        return "身份证号" if key[0] == "id" else "姓名"
 
     def load_existing(self, keys: set[tuple]) -> dict[tuple, models.Model]:
         found: dict[tuple, models.Model] = {}

@@ -97,3 +97,35 @@ def test_experts_by_id_or_name_and_employer(tmp_path, district, users):
     rows[2][7] = "跃进村街道人民调解委员会"
     code, out = run_import("experts", write(tmp_path, rows, name="3.xlsx"), "--as", "clerk_a")
     assert code == 1 and {(e["row"], e["column"]) for e in out["errors"]} == {(3, "服务调解组织")}
+
+
+def test_bad_hostunit_rows_and_unchanged_reimport(tmp_path, district):
+    good = [["单位名称", "单位类型", "所属区划", "警力人数"], ["跃进村派出所", "派出所", "跃进村街道", 30]]
+    path = write(tmp_path, good)
+    assert run_import("hostunits", path)[0] == 0
+    before = HostUnit.history.count()
+    assert run_import("hostunits", path)[1] == {"created": 0, "updated": 0, "unchanged": 1, "errors": []}
+    assert HostUnit.history.count() == before
+    bad = good + [["甲所", "公安局", "跃进村街道", ""], ["乙所", "派出所", "火星", "-3"], ["跃进村派出所", "派出所", "跃进村街道", "二十"]]
+    code, out = run_import("hostunits", write(tmp_path, bad, name="bad.xlsx"))
+    assert code == 1
+    assert {(e["row"], e["column"]) for e in out["errors"]} == {
+        (3, "单位类型"), (4, "所属区划"), (4, "警力人数"), (5, "警力人数"),
+    }
+    assert HostUnit.objects.count() == 1 and HostUnit.history.count() == before
+
+
+def test_bad_expert_rows(tmp_path, district):
+    rows = [
+        ["姓名", "身份证号", "专业领域", "工作单位", "联系电话", "服务调解组织"],
+        ["甲", "", "", "某单位", "", ""],  # 专业领域 is required
+        ["乙", "123", "商事", "", "abc", "不存在的委员会"],
+        ["丙", "", "商事", "某单位", "", ""],
+        ["丙", "", "商事", "某单位", "", ""],  # the same expert twice
+    ]
+    code, out = run_import("experts", write(tmp_path, rows))
+    assert code == 1
+    assert {(e["row"], e["column"]) for e in out["errors"]} == {
+        (2, "专业领域"), (3, "身份证号"), (3, "联系电话"), (3, "服务调解组织"), (5, "姓名"),
+    }
+    assert not Expert.objects.exists()
