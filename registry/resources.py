@@ -460,6 +460,18 @@ class ExpertResource(KindResource):
     def export_queryset(self, queryset):
         return queryset.prefetch_related("organizations")
 
+    def dehydrate_organizations(self, obj: Expert) -> str:
+        from registry.scope import scope_areas
+
+        if not hasattr(self, "_visible_area_ids"):
+            areas = scope_areas(self.user) if self.user is not None else None
+            self._visible_area_ids = None if areas is None else set(areas.values_list("pk", flat=True))
+        names = sorted(
+            o.name for o in obj.organizations.all()
+            if self._visible_area_ids is None or o.area_id in self._visible_area_ids
+        )
+        return "、".join(names)
+
     def row_key(self, values: dict[str, Any]) -> tuple:
         if values.get("id_number"):
             return ("id", values["id_number"])
@@ -494,8 +506,10 @@ class ExpertResource(KindResource):
                 ctx.error(row, "服务调解组织", "镇街录入员导入专家时须填写至少一个本镇街的服务调解组织。")
                 return
         if orgs is not None:
-            current = {o.pk for o in obj.organizations.all()} if obj.pk else set()
-            if {o.pk for o in orgs} != current:
+            stored = list(obj.organizations.all()) if obj.pk else []
+            if ctx.scoped:  # a clerk's file cannot see, so cannot remove, another town's organizations
+                orgs = orgs + [o for o in stored if o.area_id not in ctx.area_ids]
+            if {o.pk for o in orgs} != {o.pk for o in stored}:
                 self._orgs.append((obj, orgs))
                 if old is not None:
                     row.status = UPDATED

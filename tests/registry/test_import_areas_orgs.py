@@ -129,3 +129,21 @@ def test_bad_expert_rows(tmp_path, district):
         (2, "专业领域"), (3, "身份证号"), (3, "联系电话"), (3, "服务调解组织"), (5, "姓名"),
     }
     assert not Expert.objects.exists()
+
+
+def test_clerk_export_and_reimport_of_an_expert_keeps_other_towns_organizations(tmp_path, district, users, client_as):
+    from django.urls import reverse
+
+    expert = Expert.objects.create(name="郑专家", domains="商事", employer="某所")
+    expert.organizations.set([district.org_a, district.org_b])
+    response = client_as(users.clerk_a).get(reverse("admin:registry_expert_export"))
+    import io
+
+    import openpyxl
+
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True) for c in row]
+    assert "新山村街道人民调解委员会" in cells and not any(c and "跃进" in str(c) for c in cells)
+    path = tmp_path / "experts.xlsx"
+    path.write_bytes(response.content)
+    assert run_import("experts", path, "--as", "clerk_a")[1]["unchanged"] == 1
+    assert expert.organizations.count() == 2
