@@ -511,9 +511,16 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
     return result
 
 
+def can_import(user, resource: KindResource) -> bool:
+    opts = resource._meta.model._meta
+    return any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("add", "change"))
+
+
 def import_file(kind: str, data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
     """Import one .xlsx file (bytes) of `kind`; all-or-nothing. Raises UnusableFile (exit 2)."""
     resource = resource_for(kind, user)
+    if user is not None and not can_import(user, resource):
+        raise UnusableFile(f"用户“{user}”没有导入{resource._meta.model._meta.verbose_name}的权限。")
     table, _ = read_sheet(data)
     ctx = ImportContext(user=user, dry_run=dry_run)
     try:

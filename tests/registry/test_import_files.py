@@ -91,3 +91,11 @@ def test_title_rows_keep_the_sheets_row_numbers(tmp_path, district):
     book.save(path)
     code, out = run_import("mediators", path)
     assert code == 1 and (out["errors"][0]["row"], out["errors"][0]["column"]) == (4, "姓名")
+
+
+def test_as_a_user_without_import_permission(tmp_path, district, users):
+    path = write(tmp_path, [HEADER, ["张三", "500104197001010011", "新山村街道人民调解委员会", "专职"]])
+    code, out = run_import("mediators", path, "--as", "finance")
+    assert code == 2 and "权限" in out["errors"][0]["message"]
+    code, out = run_import("mediators", path, "--as", "nobody")
+    assert code == 2 and "不存在" in out["errors"][0]["message"]
