@@ -14,25 +14,25 @@ from subsidies.fields import MoneyField, PeriodField
 
 
 class PayoutKind(models.TextChoices):
-    POST = "岗位补贴"
-    CASE = "以案定补"
-    PUBLIC_POST = "公益性岗位补贴"
-    OTHER = "其他"
+    POST = "岗位补贴", "岗位补贴"
+    CASE = "以案定补", "以案定补"
+    PUBLIC_POST = "公益性岗位补贴", "公益性岗位补贴"
+    OTHER = "其他", "其他"
 
 
 class CaseGrade(models.TextChoices):
     """以案定补 is paid by the difficulty of the case (Chongqing practice)."""
 
-    SIMPLE = "简易纠纷"
-    ORDINARY = "一般纠纷"
-    COMPLEX = "重大疑难复杂纠纷"
+    SIMPLE = "简易纠纷", "简易纠纷"
+    ORDINARY = "一般纠纷", "一般纠纷"
+    COMPLEX = "重大疑难复杂纠纷", "重大疑难复杂纠纷"
 
 
 class PayoutStatus(models.TextChoices):
-    PENDING = "待审核"
-    APPROVED = "已审核"
-    PAID = "已发放"
-    RETURNED = "已退回"
+    PENDING = "待审核", "待审核"
+    APPROVED = "已审核", "已审核"
+    PAID = "已发放", "已发放"
+    RETURNED = "已退回", "已退回"
 
 
 # status → statuses it may move to. 已退回 goes back to 待审核 once the claim is corrected;
