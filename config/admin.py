@@ -28,6 +28,7 @@ def _position(order: list[str], key: str) -> tuple[int, str]:
 class RegistryAdminSite(admin.AdminSite):
     site_header = site_title = settings.SITE_NAME
     index_title = "工作台"
+    site_url = None  # "/" only leads back here, so no "查看站点" link
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
