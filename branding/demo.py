@@ -15,16 +15,17 @@ METHODS = [
     "“板凳调解”：调解员带着板凳进院落，在家门口把矛盾化解在萌芽状态。",
     "“三方联调”：调解员、律师、社区民警共同参与，法理情结合。",
 ]
+# 文号 templates take the year of the commendation
 PERSON_TITLES = [
-    ("全国模范人民调解员（演示）", Level.NATIONAL, "司法部", "司发〔2021〕12号"),
-    ("重庆市优秀人民调解员（演示）", Level.PROVINCIAL, "重庆市司法局", "渝司发〔2020〕35号"),
-    ("大渡口区优秀人民调解员（演示）", Level.DISTRICT, "大渡口区司法局", "大渡司发〔2022〕8号"),
+    ("全国模范人民调解员（演示）", Level.NATIONAL, "司法部", "司发〔{year}〕12号"),
+    ("重庆市优秀人民调解员（演示）", Level.PROVINCIAL, "重庆市司法局", "渝司发〔{year}〕35号"),
+    ("大渡口区优秀人民调解员（演示）", Level.DISTRICT, "大渡口区司法局", "大渡司发〔{year}〕8号"),
     ("街道优秀调解能手（演示）", Level.TOWN, "街道办事处", ""),
 ]
 COLLECTIVE_TITLES = [
-    ("全国模范人民调解委员会（演示）", Level.NATIONAL, "司法部", "司发〔2022〕5号"),
-    ("重庆市人民调解工作先进集体（演示）", Level.CITY, "重庆市司法局", "渝司发〔2021〕40号"),
-    ("大渡口区人民调解工作先进集体（演示）", Level.DISTRICT, "大渡口区司法局", "大渡司发〔2023〕3号"),
+    ("全国模范人民调解委员会（演示）", Level.NATIONAL, "司法部", "司发〔{year}〕5号"),
+    ("重庆市人民调解工作先进集体（演示）", Level.CITY, "重庆市司法局", "渝司发〔{year}〕40号"),
+    ("大渡口区人民调解工作先进集体（演示）", Level.DISTRICT, "大渡口区司法局", "大渡司发〔{year}〕3号"),
 ]
 
 
@@ -47,12 +48,14 @@ def seed(rng: random.Random) -> None:
             "method": METHODS[i % len(METHODS)],
         })
         for j, (title, level, issuer, number) in enumerate(PERSON_TITLES[i % 2:i % 2 + 2]):
-            upsert(Commendation, {"mediator": post.mediator, "title": title,
-                                  "date": datetime.date(2019 + i % 4 + j, 12, 10)},
-                   {"level": level, "issuer": issuer, "document_number": number, "organization": None})
+            day = datetime.date(2019 + i % 4 + j, 12, 10)
+            upsert(Commendation, {"mediator": post.mediator, "title": title, "date": day},
+                   {"level": level, "issuer": issuer, "document_number": number.format(year=day.year),
+                    "organization": None})
 
     committees = Organization.objects.filter(kind=OrganizationKind.TOWN).order_by("name")
     for i, org in enumerate(committees[:5]):
         title, level, issuer, number = COLLECTIVE_TITLES[i % len(COLLECTIVE_TITLES)]
-        upsert(Commendation, {"organization": org, "title": title, "date": datetime.date(2021 + i % 3, 1, 15)},
-               {"level": level, "issuer": issuer, "document_number": number, "mediator": None})
+        day = datetime.date(2021 + i % 3, 1, 15)
+        upsert(Commendation, {"organization": org, "title": title, "date": day},
+               {"level": level, "issuer": issuer, "document_number": number.format(year=day.year), "mediator": None})

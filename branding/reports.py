@@ -91,8 +91,8 @@ def brands(params: ReportParams) -> Report:
         summary=[("已命名工作室", recognized), ("目标数", count), ("培育中工作室", statuses.get(StudioStatus.CULTIVATING, 0)),
                  ("表彰总数", sum(level_totals.values()))],
         notes=[
-            f"达标率 = min(1, 已命名工作室数 ÷ {count})；目标数见 registry/policy.py，"
-            f"{min(BRAND_TARGET_COUNT)}年起须达到。",
+            f"达标率 = min(1, 已命名工作室数 ÷ {count})；工作方案要求{min(BRAND_TARGET_COUNT)}年起"
+            f"已命名的基层调解品牌不少于{count}个，此前只显示进度、不设目标。",
             "状态按截至日期计：已命名但命名日期晚于截至日期的工作室，计为培育中。",
             "表彰按表彰日期计，只统计截至日期及以前的表彰；集体表彰归属其组织所在区划，个人表彰归属其任职组织所在区划。",
         ],

@@ -86,9 +86,8 @@ def test_clerk_imports_only_own_town(brands, users, district, tmp_path):
     assert code == 0, result  # hr: the whole district
     Commendation.objects.filter(title__in=["街道调解能手", "先进集体"]).delete()
     code, result = run_import("commendations", write(tmp_path, rows, name="b.xlsx"), "--as", "clerk_a")
-    assert code == 1
     # a clerk may not import commendations at all (HR's records), whatever the town
-    assert "无权导入" in result["errors"][0]["message"]
+    assert code == 2 and "权限" in result["errors"][0]["message"]
     assert not Commendation.objects.filter(title="街道调解能手").exists()
 
 
@@ -154,7 +153,7 @@ def test_studio_import_query_count_is_constant(brands, district, tmp_path, djang
 def test_studio_import_scope_for_hr_and_permissions(brands, users, district, tmp_path):
     rows = [STUDIOS, ["老王工作室", brands.wang.id_number, "跃进村街道人民调解委员会", "2024-01-01", "已命名"]]
     code, result = run_import("studios", write(tmp_path, rows), "--as", "clerk_b")
-    assert code == 1 and "无权导入" in result["errors"][0]["message"]
+    assert code == 2 and "权限" in result["errors"][0]["message"]
     code, result = run_import("studios", write(tmp_path, rows, name="hr.xlsx"), "--as", "hr")
     assert (code, result["updated"]) == (0, 1)
     assert Studio.objects.get(name="老王工作室").history.first().history_user == users.hr
