@@ -12,15 +12,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from import_export.fields import Field
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry.importing import (
-    BATCH_SIZE,
     CREATED,
     INVALID,
     UNCHANGED,
     UPDATED,
     ImportContext,
+    bulk_create_history,
+    bulk_update_history,
     KindResource,
     Row,
 )
@@ -144,14 +144,14 @@ class AreaResource(KindResource):
             for area in batch:
                 if area.parent is not None:
                     area.parent = area.parent  # re-read the parent's pk, saved by the previous batch
-            bulk_create_with_history(batch, Area, batch_size=BATCH_SIZE, default_user=ctx.user)
+            bulk_create_history(batch, Area, ctx.user)
         # parents created above: fix the parent ids of updated areas that point at them
         objs, names = ctx.updates.pop(Area, ([], set()))
         for obj in objs:
             if obj.parent is not None:
                 obj.parent = obj.parent
         if objs:
-            bulk_update_with_history(objs, Area, sorted(names), batch_size=BATCH_SIZE, default_user=ctx.user)
+            bulk_update_history(objs, Area, sorted(names), ctx.user)
 
 
 class HostUnitResource(KindResource):
@@ -414,7 +414,7 @@ class MediatorResource(KindResource):
 
     def write(self, ctx: ImportContext) -> None:
         people = ctx.creates.pop(Mediator, [])
-        bulk_create_with_history(people, Mediator, batch_size=BATCH_SIZE, default_user=ctx.user)
+        bulk_create_history(people, Mediator, ctx.user)
         for post in ctx.creates.get(Membership, []):
             post.mediator = post.mediator  # picks up the pk the person just got
         super().write(ctx)
