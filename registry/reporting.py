@@ -29,7 +29,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from registry.models import Area
+from registry.models import ROOM_HOST_KIND, Area
+from registry.policy import STAFFING_QUOTAS
 from registry.scope import visible
 
 
@@ -47,12 +48,11 @@ REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in [
         ReportSpec("staffing", "专职人民调解员配备", "registry.reports.staffing",
-                   kinds=("乡镇（街道）人民调解委员会", "村（社区）人民调解委员会", "企事业单位人民调解委员会",
-                          "行业性专业性人民调解委员会", "驻法院调解室", "驻派出所调解室", "信访事项调解室")),
+                   kinds=tuple(kind.value for kind in STAFFING_QUOTAS)),
         ReportSpec("experts", "行业性专业性调委会专业力量", "registry.reports.experts"),
         ReportSpec("committees", "人民调解委员会建成率", "registry.reports.committees"),
         ReportSpec("rooms", "派驻调解室覆盖率", "registry.reports.rooms",
-                   kinds=("驻法院调解室", "驻派出所调解室", "信访事项调解室")),
+                   kinds=tuple(kind.value for kind in ROOM_HOST_KIND)),
         ReportSpec("training", "调解员培训", "training.reports.training",
                    permission="training.view_trainingsession"),
         ReportSpec("brands", "调解品牌建设", "branding.reports.brands", permission="branding.view_studio"),
