@@ -298,7 +298,7 @@ def render_text(report: Report) -> str:
                                        {"rate": percent, "target": percent,
                                         "short": lambda v: "未达标" if v else ""}), ""]
     for label, value in report.summary:
-        parts.append(f"{label}：{cell(value)}")
+        parts.append(f"{label}：{'—' if value is None else cell(value)}")
     if report.summary:
         parts.append("")
     for table in report.tables:

@@ -66,3 +66,11 @@ def test_a_user_without_report_permissions_gets_no_links_and_no_page(place, user
     assert 'href="/reports/"' not in client.get("/admin/").content.decode()
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/staffing/").status_code == 403
+
+
+def test_report_pages_have_no_untranslated_english(place, users, client_as):
+    from tests.test_admin_ui import assert_no_english
+
+    client = client_as(users.clerk_a)
+    urls = ["/reports/", *[f"/reports/{name}/?year=2021&sort=-{name}" for name in ["staffing", "experts", "committees", "rooms"]]]
+    assert_no_english(client, urls, users.clerk_a)

@@ -21,3 +21,11 @@ def report_links(context) -> list[tuple[str, str]]:
     return [("政策达标情况总览", reverse("reports-dashboard"))] + [
         (spec.title, reverse("report", args=[spec.name])) for spec in specs
     ]
+
+
+@register.filter
+def report_cell(value):
+    """A report value as text: 是/否, lists joined with 、, — for a missing number."""
+    from registry.reporting import cell
+
+    return "—" if value is None else cell(value)
