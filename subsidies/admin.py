@@ -91,6 +91,7 @@ class YearFilter(admin.SimpleListFilter):
 @admin.register(Payout)
 class PayoutAdmin(ScopedAdmin):
     import_kind = "payouts"  # Import / Export / template buttons of the shared engine
+    change_list_template = "admin/subsidies/payout/change_list.html"  # those buttons + the report link
     form = PayoutForm
     action_form = PayoutActionForm
     list_display = ["mediator_name", "id_number", "kind", "period", "case_number", "amount_yuan", "status",

@@ -191,3 +191,8 @@ def test_a_clerk_imports_claims_from_the_admin_with_a_preview(district, pay, use
     assert client_as(users.finance).get(f"{URL}import/").status_code == 403
     exported = client_as(users.clerk_a).get(f"{URL}export/")
     assert exported.status_code == 200
+
+
+def test_the_list_links_to_the_report_and_the_import(users, client_as):
+    body = client_as(users.clerk_a).get(URL).content.decode()
+    assert "/admin/subsidies/payout/report/" in body and "/admin/subsidies/payout/import/" in body
