@@ -153,3 +153,16 @@ def test_names_match_whatever_the_bracket_width(tmp_path, district):
     rows = [HEADER, [1, "甲", "", make_id(seq=95), "", "", "大渡口区人民法院诉前调解室(演示)", "", "兼职", "", "", "", "", ""]]
     assert run_import("mediators", write(tmp_path, rows))[0] == 0
     assert Membership.objects.get().organization.name == "大渡口区人民法院诉前调解室（演示）"
+
+
+def test_closing_a_full_time_post_and_starting_another_in_one_file(tmp_path, district):
+    person = make_mediator("周九", make_id(seq=97))
+    make_post(person, district.org_a, Employment.FULL_TIME, start=datetime.date(2019, 1, 1))
+    rows = [
+        HEADER,
+        [1, "周九", "", person.id_number, "", "", A1, "", "专职", "2021-01-01", "", "", "", ""],
+        [2, "周九", "", person.id_number, "", "", A, "", "专职", "2019-01-01", "2020-12-31", "", "", ""],
+    ]
+    code, out = run_import("mediators", write(tmp_path, rows))
+    assert (code, out) == (0, {"created": 1, "updated": 1, "unchanged": 0, "errors": []})
+    assert Membership.objects.get(organization=district.org_a).end_date == datetime.date(2020, 12, 31)
