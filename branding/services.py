@@ -1,40 +1,18 @@
-"""Writes of studios and commendations, and the honours roll of one mediator."""
+"""The honours roll of one mediator (studios and commendations are written by the admin and the importer)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Sum
 
-from branding.models import Commendation, Studio
 from registry.models import Mediator, Membership
-
-try:  # training hours come from the training app (issue 5); the roll still works without it
-    from training.models import Attendance
-except ImportError:  # pragma: no cover - HOOK: only while the training app has no Attendance model
-    Attendance = None
+from training.models import Attendance
 
 
-def studio_save(*, studio: Studio) -> Studio:
-    studio.full_clean()
-    with transaction.atomic():
-        studio.save()
-    return studio
-
-
-def commendation_save(*, commendation: Commendation) -> Commendation:
-    commendation.full_clean()
-    with transaction.atomic():
-        commendation.save()
-    return commendation
-
-
-def training_hours(*, mediator: Mediator, year: int | None = None) -> Decimal | None:
-    """学时 of the centralized trainings the mediator attended (in `year`, or ever); None without the training app."""
-    if Attendance is None:
-        return None
+def training_hours(*, mediator: Mediator, year: int | None = None) -> Decimal:
+    """学时 of the centralized trainings the mediator attended (in `year`, or ever); a session without 学时 counts 0."""
     attended = Attendance.objects.filter(mediator=mediator)
     if year is not None:
         attended = attended.filter(session__date__year=year)
@@ -55,5 +33,4 @@ def honours_roll(*, mediator: Mediator, as_of: datetime.date) -> dict:
         "commendations": list(mediator.commendations.order_by("-date", "title")),
         "training_hours": training_hours(mediator=mediator),
         "training_hours_this_year": training_hours(mediator=mediator, year=as_of.year),
-        "training_available": Attendance is not None,
     }
