@@ -159,8 +159,12 @@ def post_rank(post: Membership, first: datetime.date, last: datetime.date) -> tu
 # ---- writes and the workflow -----------------------------------------------------------
 
 def payout_save(*, payout: Payout, user=None) -> Payout:
-    """Validate and save one claim; a concurrent duplicate case number becomes a clear error."""
+    """Validate and save one claim; a concurrent duplicate case number becomes a clear error.
+
+    With a user, their role must let them enter claims: finance and HR never change amounts.
+    """
     if user is not None:
+        _require(user, "subsidies.change_payout" if payout.pk else "subsidies.add_payout", "录入或修改")
         payout._history_user = user
     payout.full_clean()
     try:

@@ -196,3 +196,20 @@ def test_a_clerk_imports_claims_from_the_admin_with_a_preview(district, pay, use
 def test_the_list_links_to_the_report_and_the_import(users, client_as):
     body = client_as(users.clerk_a).get(URL).content.decode()
     assert "/admin/subsidies/payout/report/" in body and "/admin/subsidies/payout/import/" in body
+
+
+def test_the_admin_export_reimports_unchanged(district, pay, users, client_as, tmp_path):
+    from tests.subsidies.test_import_payouts import run
+
+    make_payout(pay.zhang, district.org_a, kind="以案定补", case_number="(2022)渝调1号", amount="200.50",
+                paid_date=None, remarks="=SUM(A1)")
+    make_payout(pay.wang, district.org_b)
+    client = client_as(users.clerk_a)
+    exported = client.get(f"{URL}export/")
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet.max_row == 2  # the clerk's own claim only
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(exported.content)
+    code, result = run(str(path), "--as", users.clerk_a.username)
+    assert (code, result["unchanged"], result["created"], result["updated"]) == (0, 1, 0, 0)
+    assert client.get(f"{URL}template/").status_code == 200

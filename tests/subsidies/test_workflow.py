@@ -114,3 +114,14 @@ def test_the_district_budget_caps_the_whole_district(district, pay, users):
     payout_approve(payouts=qs([a]), user=users.bureau)
     with pytest.raises(ValidationError, match="剩余 ¥500.00"):
         payout_approve(payouts=qs([b]), user=users.bureau)
+
+
+@pytest.mark.parametrize("role", ["finance", "hr"])
+def test_finance_and_hr_cannot_save_claims_through_the_service(claims, users, role):
+    from subsidies.services import payout_save
+
+    payout = Payout.objects.get(pk=claims[0].pk)
+    payout.amount = Decimal("1.00")
+    with pytest.raises(PermissionDenied):
+        payout_save(payout=payout, user=getattr(users, role))
+    assert Payout.objects.get(pk=claims[0].pk).amount == Decimal("800.00")
