@@ -26,7 +26,7 @@ def month_bars(rows: list[dict]) -> dict:
     top = max((row["total"] for row in rows), default=Decimal(0)) or Decimal(1)
     bars = []
     for index, row in enumerate(rows):
-        x = 60 + index * (BAR_WIDTH + BAR_GAP)
+        x = 90 + index * (BAR_WIDTH + BAR_GAP)
         y = 20 + CHART_HEIGHT
         segments = []
         for key, label, colour in SEGMENTS:
@@ -37,7 +37,7 @@ def month_bars(rows: list[dict]) -> dict:
                                  "title": f"{row['month']} {label} ¥{row[key]:,.2f}"})
         bars.append({"x": x, "label": row["month"][2:], "segments": segments, "total": f"{row['total']:,.0f}",
                      "top": round(y - 4, 1)})
-    return {"bars": bars, "width": 80 + len(rows) * (BAR_WIDTH + BAR_GAP), "height": CHART_HEIGHT + 50,
+    return {"bars": bars, "width": 110 + len(rows) * (BAR_WIDTH + BAR_GAP), "height": CHART_HEIGHT + 50,
             "base": 20 + CHART_HEIGHT, "bar_width": BAR_WIDTH, "max": f"{top:,.2f}", "legend": SEGMENTS}
 
 
