@@ -25,7 +25,13 @@ def normalize_period(value: object) -> str:
         return f"{value:%Y-%m}"
     text = halfwidth(str(value)).strip()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = str(int(value)) if float(value).is_integer() else text
+        text = str(int(value)) if float(value).is_integer() else repr(value)
+        if isinstance(value, float) and text.endswith(".1"):
+            # 2022.10 typed into a number cell is stored as 2022.1: January or October?
+            raise ValidationError(
+                f"所属期间“{text}”被 Excel 当作数字保存，无法区分1月和10月；请把该列设为文本格式，按 YYYY-MM 填写（如 2022-10）。",
+                code="ambiguous",
+            )
     match = _PERIOD.match(text)
     if not match:
         raise ValidationError(
