@@ -9,12 +9,16 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import User
 
+from registry.reporting import REPORTS
 from tests.factories import make_mediator, make_post
 
 # Latin words a Chinese page may legitimately show (file types, the date pattern, units).
 # "true"/"false": Django writes the Python value as the alt text of its yes/no icons
 # (admin_list._boolean_icon), which no translation can reach.
-ALLOWED_WORDS = {"excel", "xlsx", "xls", "csv", "json", "yyyy", "mm", "dd", "id", "cny", "ldap", "true", "false"}
+# "min": math notation in the brands report's formula note.
+ALLOWED_WORDS = {
+    "excel", "xlsx", "xls", "csv", "json", "yyyy", "mm", "dd", "id", "cny", "mb", "ldap", "true", "false", "min",
+}
 WORD = re.compile(r"[A-Za-z][\w'’]+(?:[ -][A-Za-z][\w'’]*)*")
 VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
 
@@ -88,7 +92,10 @@ def test_clerk_pages_have_no_untranslated_english(clerk_world, users, client_as)
         f"/admin/registry/mediator/{clerk_world.pk}/change/",
         f"/admin/registry/mediator/{clerk_world.pk}/history/",
         "/admin/registry/mediator/?q=nobody-at-all",
+        "/admin/registry/mediator/import/",
         "/admin/password_change/",
+        "/reports/",
+        *[f"/reports/{name}/" for name in REPORTS],
     ]
     assert_no_english(client, urls, users.clerk_a)
 
