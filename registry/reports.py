@@ -64,20 +64,24 @@ def staffing(params: ReportParams) -> Report:
     organizations = (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
         .annotate(full_time=Count("memberships", filter=full_time_today))
-        .select_related("area__parent")
+        # plain values, not model instances: a district-wide report reads thousands of rows
+        .values("pk", "name", "kind", "area_id", "area__name", "area__level", "area__parent__name", "full_time")
         .order_by("name")
     )
-    rows = []
+    rows, org_area = [], {}
     for org in organizations:
-        quota = STAFFING_QUOTAS[org.kind]
+        quota = STAFFING_QUOTAS[org["kind"]]
+        village = org["area__level"] in VILLAGE_LEVELS and org["area__parent__name"]
         rows.append({
-            "organization": org.name, "organization_id": org.pk, "kind": org.kind, "area": org.area.name,
-            "town": _town_name(org.area), "quota": quota, "full_time": org.full_time,
-            "shortfall": max(0, quota - org.full_time), "candidates": [],
+            "organization": org["name"], "organization_id": org["pk"], "kind": org["kind"],
+            "area": org["area__name"], "town": org["area__parent__name"] if village else org["area__name"],
+            "quota": quota, "full_time": org["full_time"], "shortfall": max(0, quota - org["full_time"]),
+            "candidates": [],
         })
+        org_area[org["pk"]] = org["area_id"]
     kind_order = list(STAFFING_QUOTAS)
     rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
-    _add_candidates(params, rows, {org.pk: org.area_id for org in organizations})
+    _add_candidates(params, rows, org_area)
 
     targets = in_force(STAFFING_TARGETS, params.year)
     rates = []
@@ -120,22 +124,28 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
         .filter(Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas),
                 employment=Employment.PART_TIME)
         .exclude(Exists(full_time_elsewhere))
-        .select_related("mediator", "organization")
         .order_by("mediator__name", "mediator__id_number")
+        .values_list("mediator__name", "mediator__id_number", "organization_id", "organization__name",
+                     "organization__area_id")
     )
     by_org: dict[int, list[str]] = defaultdict(list)
-    by_area: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for post in posts:
-        label = f"{post.mediator.name}（{post.mediator.id_number[-4:]}）"
-        by_org[post.organization_id].append(label)
-        by_area[post.organization.area_id].append((post.organization_id, f"{label}·{post.organization.name}"))
+    by_area: dict[int, dict[str, str]] = defaultdict(dict)  # area -> person -> "person·their organization"
+    for name, id_number, org_id, org_name, area_id in posts:
+        person = f"{name}（{id_number[-4:]}）"
+        by_org[org_id].append(person)
+        by_area[area_id].setdefault(person, f"{person}·{org_name}")
     for row in short:
         pk = row["organization_id"]
         own = list(dict.fromkeys(by_org[pk]))
-        names = {n.split("·")[0] for n in own}
-        nearby = [text for org_id, text in by_area[org_area[pk]] if org_id != pk and text.split("·")[0] not in names]
-        found = own + list(dict.fromkeys(nearby))
-        row["candidates"] = found[:CANDIDATES_SHOWN] + ([f"等共{len(found)}人"] if len(found) > CANDIDATES_SHOWN else [])
+        own_set, nearby = set(own), by_area[org_area[pk]]
+        total = len(nearby)  # the organization's own part-timers are in its area too
+        shown = own[:CANDIDATES_SHOWN]
+        for person, text in nearby.items():  # stops as soon as the list is full
+            if len(shown) >= CANDIDATES_SHOWN:
+                break
+            if person not in own_set:
+                shown.append(text)
+        row["candidates"] = shown + ([f"等共{total}人"] if total > CANDIDATES_SHOWN else [])
 
 
 def experts(params: ReportParams) -> Report:
