@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from registry.reporting import ReportParams, run_report
 from tests.registry import report_district
 from tests.registry.report_district import Y2021
+from tests.test_admin_ui import ALLOWED_WORDS, english_on
 
 
 @pytest.fixture
@@ -108,3 +109,14 @@ def test_page_query_count_does_not_grow_with_rows(place, users, client_as, djang
     client = client_as(users.bureau)
     with django_assert_max_num_queries(12):
         assert client.get("/reports/staffing/", {"year": 2021}).status_code == 200
+
+
+def test_long_lists_are_paged_and_the_download_holds_every_page(place, users, client_as, monkeypatch):
+    monkeypatch.setattr("registry.views.PAGE_SIZE", 5)
+    client = client_as(users.bureau)
+    first = client.get("/reports/staffing/", {"year": 2021}).content.decode()
+    second = client.get("/reports/staffing/", {"year": 2021, "page": 2}).content.decode()
+    assert "区法院诉前调解室" in second and "区法院诉前调解室" not in first.split("明细")[1]
+    rows = xlsx_rows(client.get("/reports/staffing/", {"year": 2021, "export": "xlsx"}).content)
+    assert len(rows) - 1 == 12
+    assert english_on(second, ALLOWED_WORDS | {"bureau"}) == set()
