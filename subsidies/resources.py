@@ -13,12 +13,11 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from registry.importing import UPDATED, ImportContext, KindResource, Row
+from registry.importing import ImportContext, KindResource, Row
 from registry.models import Mediator, Membership
 from registry.validators import normalize_id_number
 from registry.widgets import ChoiceWidget, DateWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text
