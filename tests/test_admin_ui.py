@@ -184,3 +184,9 @@ def test_a_search_that_finds_nothing_says_so(roster, users, client_as):
 def test_dates_show_as_year_month_day(roster, users, client_as):
     body = client_as(users.clerk_a).get("/admin/registry/membership/").content.decode()
     assert "2020-01-01" in body
+
+
+def test_login_page_is_chinese(client, settings):
+    body = client.get("/admin/login/").content.decode()
+    assert english_on(body, ALLOWED_WORDS) == set()
+    assert settings.SITE_NAME in body and "登录" in body
