@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="写入文件而不是标准输出（xlsx 必须指定）")
 
     def handle(self, *args, **options):
+        options["name"] = (options["name"] or "").strip().lower()
+        options["format"] = (options["format"] or "").strip().lower()
         try:
             report = self.build(options)
             self.write(report, options["format"], options.get("output"))
