@@ -98,7 +98,9 @@ def resolve_period(
     return as_of, (year if year is not None else as_of.year)
 
 
-def parse_date(value: str) -> datetime.date:
+def parse_date(value: str | datetime.date) -> datetime.date:
+    if isinstance(value, datetime.date):  # call_command(..., as_of=date(...))
+        return value
     try:
         return datetime.date.fromisoformat(value.strip())
     except (ValueError, AttributeError):

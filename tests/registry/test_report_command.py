@@ -124,3 +124,14 @@ def test_a_role_without_the_permission_is_refused(district, users):
     users.finance.groups.clear()
     with pytest.raises(CommandError, match="无权查看"):
         call_command("report", "staffing", "--as", "finance", stdout=io.StringIO())
+
+
+def test_call_command_with_keyword_options(place, users):
+    import datetime
+
+    out = io.StringIO()
+    call_command("report", "committees", format="json", as_of=datetime.date(2021, 12, 31), year=2021,
+                 **{"as": "clerk_b"}, stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["as_of"] == "2021-12-31" and data["scope"] == "跃进村街道"
+    assert {r["category"]: r["meeting"] for r in data["rates"]} == {"乡镇（街道）": 1, "村（社区）": 1}
