@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from registry.admin import mask_id_number
 from registry.admin_scope import ScopedAdmin, TownFilter
 from registry.scope import scope_areas
 from subsidies.exports import payouts_xlsx
@@ -107,6 +108,14 @@ class PayoutAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return with_standard(super().get_queryset(request))
 
+    def get_list_display(self, request):
+        # as in the roster: who does not keep mediators (hr, finance) sees ID numbers masked;
+        # the finance export keeps them whole for the bank
+        shown = super().get_list_display(request)
+        if request.user.has_perm("registry.change_mediator"):
+            return shown
+        return ["masked_id_number" if field == "id_number" else field for field in shown]
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
@@ -163,6 +172,10 @@ class PayoutAdmin(ScopedAdmin):
     @admin.display(description="身份证号", ordering="mediator__id_number")
     def id_number(self, obj: Payout) -> str:
         return obj.mediator.id_number
+
+    @admin.display(description="身份证号", ordering="mediator__id_number")
+    def masked_id_number(self, obj: Payout) -> str:
+        return mask_id_number(obj.mediator.id_number)
 
     @admin.display(description="金额（元）", ordering="amount")
     def amount_yuan(self, obj: Payout) -> str:

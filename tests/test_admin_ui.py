@@ -190,3 +190,25 @@ def test_login_page_is_chinese(client, settings):
     body = client.get("/admin/login/").content.decode()
     assert english_on(body, ALLOWED_WORDS) == set()
     assert settings.SITE_NAME in body and "登录" in body
+
+
+@pytest.fixture
+def payout(roster, district):
+    from decimal import Decimal
+
+    from subsidies.models import Payout, PayoutKind
+
+    claim = Payout(mediator=roster, organization=district.org_a, kind=PayoutKind.POST, period="2022-03",
+                   amount=Decimal("800.00"))
+    claim.full_clean()
+    claim.save()
+    return claim
+
+
+@pytest.mark.parametrize("role, shown", [("hr", "500104********0018"), ("finance", "500104********0018"),
+                                         ("bureau", "500104197001010018"), ("clerk_a", "500104197001010018")])
+def test_payout_list_masks_id_numbers_like_the_roster(payout, users, client_as, role, shown):
+    body = client_as(getattr(users, role)).get("/admin/subsidies/payout/").content.decode()
+    assert shown in body
+    if "*" in shown:
+        assert "500104197001010018" not in body
