@@ -1,6 +1,7 @@
 """`manage.py report` (SPEC §4): the same numbers as the function in json, text and xlsx;
 clear Chinese errors with a non-zero exit and no traceback."""
 
+import datetime
 import io
 import json
 
@@ -127,8 +128,6 @@ def test_a_role_without_the_permission_is_refused(district, users):
 
 
 def test_call_command_with_keyword_options(place, users):
-    import datetime
-
     out = io.StringIO()
     call_command("report", "committees", format="json", as_of=datetime.date(2021, 12, 31), year=2021,
                  **{"as": "clerk_b"}, stdout=out)
