@@ -301,8 +301,10 @@ class MediatorResource(KindResource):
         posts: dict[int, list[Membership]] = defaultdict(list)
         person_pks = sorted(p.pk for p in persons.values())
         for start in range(0, len(person_pks), 5000):
-            for post in Membership.objects.filter(mediator_id__in=person_pks[start : start + 5000]).select_related("organization"):
+            for post in Membership.objects.filter(mediator_id__in=person_pks[start : start + 5000]):
                 posts[post.mediator_id].append(post)
+        # organizations by pk, shared by every stored post (no per-post copy: memory at 100k rows)
+        self._organizations = {o.pk: o for o in Organization.objects.all()} if posts else {}
 
         for id_number, person_rows in by_person.items():
             first = person_rows[0]
@@ -329,19 +331,14 @@ class MediatorResource(KindResource):
             person = persons.get(id_number)
             tracked = list(data) + [n for n in ("gender", "birth_date") if n not in data]
             old = None if person is None else {n: getattr(person, n) for n in tracked}
-            if person is None:
-                person = Mediator()
-            for name, value in data.items():
-                setattr(person, name, value)
-            try:
-                person.clean_fields(exclude=self.prevalidated_fields)
-                person.clean()
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    column = mediator_columns.get(name, "身份证号")
-                    culprit = next((r for r in person_rows if name in stated_on and r.number == stated_on[name]), first)
-                    for message in messages:
-                        ctx.error(culprit, column, message)
+            if person is not None and all(_restates(person, name, value) for name, value in data.items()):
+                pass  # the stored, once validated, data again: nothing to check (re-imports)
+            else:
+                if person is None:
+                    person = Mediator()
+                for name, value in data.items():
+                    setattr(person, name, value)
+                self._clean_person(person, person_rows, stated_on, mediator_columns, ctx)
             person_changed = old is not None and any(getattr(person, n) != old[n] for n in tracked)
             if person_changed and ctx.scoped and not self._person_visible(person, posts, ctx):
                 ctx.error(first, "身份证号", f"调解员{person.name}（{id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。")
@@ -397,8 +394,19 @@ class MediatorResource(KindResource):
                 if r.status is None:
                     r.status = INVALID
 
+    def _clean_person(self, person: Mediator, person_rows: list[Row], stated_on: dict[str, int], columns: dict[str, str], ctx: ImportContext) -> None:
+        """The admin's validation of the person; each message goes to the row that stated the value."""
+        try:
+            person.clean_fields(exclude=self.prevalidated_fields)
+            person.clean()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                culprit = next((r for r in person_rows if r.number == stated_on.get(name)), person_rows[0])
+                for message in messages:
+                    ctx.error(culprit, columns.get(name, "身份证号"), message)
+
     def _person_visible(self, person: Mediator, posts: dict[int, list[Membership]], ctx: ImportContext) -> bool:
-        return any(p.organization.area_id in ctx.area_ids for p in posts.get(person.pk, []))
+        return any(self._organizations[p.organization_id].area_id in ctx.area_ids for p in posts.get(person.pk, []))
 
     def _check_full_time(self, person: Mediator, planned: list[tuple[Row, Membership]], stored: list[Membership], ctx: ImportContext) -> None:
         """Two overlapping 专职 posts — within the file or against a stored post — are an error."""
@@ -409,6 +417,8 @@ class MediatorResource(KindResource):
             for other_row, other in file_posts[:i] + others:
                 if _overlap(post, other):
                     where = f"（见第{other_row.number}行）" if other_row else "（系统中已有）"
+                    if other_row is None:
+                        other.organization = self._organizations[other.organization_id]
                     ctx.error(row, "专兼职", full_time_conflict_message(other) + where)
                     break
 
@@ -418,6 +428,11 @@ class MediatorResource(KindResource):
         for post in ctx.creates.get(Membership, []):
             post.mediator = post.mediator  # picks up the pk the person just got
         super().write(ctx)
+
+
+def _restates(person: Mediator, name: str, value: Any) -> bool:
+    """The file's value is the stored one (a blank 性别/出生日期 means "from the ID number")."""
+    return getattr(person, name) == value or (name in ("gender", "birth_date") and value in ("", None))
 
 
 def _overlap(a: Membership, b: Membership) -> bool:
