@@ -192,7 +192,6 @@ class KindResource(resources.ModelResource):
     # normalize_id_number): not normalized a second time, the costliest check per row
     prevalidated_fields: ClassVar[tuple[str, ...]] = ("id_number",)
     template_notes: ClassVar[dict[str, str]] = {}  # column -> explanation for the 说明 sheet
-    template_example: ClassVar[dict[str, str]] = {}  # column -> an example value
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -201,7 +200,9 @@ class KindResource(resources.ModelResource):
     # ---- columns -------------------------------------------------------------------------
     def columns(self) -> dict[str, Any]:
         """Exact header -> import_export Field, in file order."""
-        return {f.column_name: f for f in self.get_import_fields()}
+        if not hasattr(self, "_columns"):
+            self._columns = {f.column_name: f for f in self.get_import_fields()}
+        return self._columns
 
     def column_of(self, attribute: str) -> str:
         for f in self.get_import_fields():
@@ -540,6 +541,8 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
     result.errors = sorted(ctx.errors, key=lambda e: (e.row, list(columns).index(e.column) if e.column in columns else 99))
     if not result.errors:
         for row in rows:
+            if row.status not in (CREATED, UPDATED, UNCHANGED):
+                raise RuntimeError(f"{type(resource).__name__}.plan() left row {row.number} without a status")
             setattr(result, row.status, getattr(result, row.status) + 1)
     return result
 
