@@ -166,3 +166,20 @@ def test_closing_a_full_time_post_and_starting_another_in_one_file(tmp_path, dis
     code, out = run_import("mediators", write(tmp_path, rows))
     assert (code, out) == (0, {"created": 1, "updated": 1, "unchanged": 0, "errors": []})
     assert Membership.objects.get(organization=district.org_a).end_date == datetime.date(2020, 12, 31)
+
+
+def test_clerk_may_add_a_post_for_another_towns_person_but_not_change_their_data(tmp_path, district, users):
+    person = make_mediator("吴十", make_id(seq=99), phone="13700000000")
+    make_post(person, district.org_b, Employment.PART_TIME)
+    same = [HEADER, [1, "吴十", "", person.id_number, "", "13700000000", A, "", "兼职", "2022-01-01", "", "", "", ""]]
+    assert run_import("mediators", write(tmp_path, same), "--as", "clerk_a")[1]["created"] == 1
+    changed = [HEADER, [1, "吴十", "", person.id_number, "", "13900000000", A1, "", "兼职", "2022-01-01", "", "", "", ""]]
+    # now visible to clerk_a through the new post: a change is allowed
+    assert run_import("mediators", write(tmp_path, changed, name="2.xlsx"), "--as", "clerk_a")[0] == 0
+    other = make_mediator("郑十一", make_id(seq=101), phone="13700000001")
+    make_post(other, district.org_b, Employment.PART_TIME)
+    rows = [HEADER, [1, "郑十一", "", other.id_number, "", "13900000001", A, "", "兼职", "2022-01-01", "", "", "", ""]]
+    code, out = run_import("mediators", write(tmp_path, rows, name="3.xlsx"), "--as", "clerk_a")
+    assert code == 1 and "管辖范围" in out["errors"][0]["message"]
+    other.refresh_from_db()
+    assert other.phone == "13700000001"
