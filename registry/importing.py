@@ -527,7 +527,8 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
     rows: list[Row] = []
     for index in range(header_index + 1, len(table)):
         cells = table[index]
-        if all(is_blank(c) for c in cells):
+        # blank in every recognized column: an empty line, even if a 序号 was pre-filled
+        if all(is_blank(cells[p]) for p in positions.values() if p < len(cells)):
             continue
         rows.append(Row(index + 1, Cells(cells, positions)))
     if not rows:

@@ -230,7 +230,7 @@ class MediatorResource(KindResource):
     scope_column = "所属调解组织"
 
     name = Field(attribute="mediator__name", column_name="姓名", widget=TextWidget())
-    gender = Field(attribute="mediator__gender", column_name="性别", widget=ChoiceWidget(Gender.values, "性别"))
+    gender = Field(attribute="mediator__gender", column_name="性别", widget=ChoiceWidget(Gender.values, "性别", aliases={"男性": "男", "女性": "女"}))
     id_number = Field(attribute="mediator__id_number", column_name="身份证号", widget=IdNumberWidget())
     birth_date = Field(attribute="mediator__birth_date", column_name="出生日期", widget=DateWidget("出生日期"))
     ethnicity = Field(attribute="mediator__ethnicity", column_name="民族", widget=TextWidget())

@@ -191,7 +191,7 @@ class IntegerWidget(Widget):
     def clean(self, value, row=None, **kwargs) -> int | None:
         if is_blank(value):
             return None
-        text = normalize_text(value).replace(",", "")
+        text = re.sub(r"[,，]|人$", "", normalize_text(value)).strip()
         try:
             number = Decimal(text)
         except InvalidOperation:
