@@ -13,6 +13,8 @@ Adding a kind in another app (e.g. training):
      using the shared widgets of `registry.widgets` (dates, 是/否, ID numbers, names of related
      rows via `NaturalKeyWidget`), and set `required_columns`, `natural_key` (model attribute
      names) and `scope_field` (path to the Area id, e.g. "session__area_id" → see `in_scope`).
+     Raw cells (`row.cells`) are there for `prefetch` and `clean_row`; `plan` works on the
+     cleaned `row.values` (the raw sheet is released once every row is cleaned).
   2. Override hooks only where the generic single-model rule is not enough:
      `validate_row(row, obj, old, ctx)` (extra per-row rules; report with `ctx.error`),
      `in_scope(obj, ctx)`, `load_existing(keys)`, `check_file(rows, ctx)` (cross-row rules),
@@ -189,8 +191,8 @@ class KindResource(resources.ModelResource):
     scope_column: ClassVar[str] = ""  # where an out-of-scope row's error is reported
     out_of_scope_message: ClassVar[str] = "不在您的管辖范围内：镇街录入员只能导入本镇街及其村（社区）的数据。"
     # fields whose widget already ran the model field's own normalizer (IdNumberWidget runs
-    # normalize_id_number): not normalized a second time, the costliest check per row
-    prevalidated_fields: ClassVar[tuple[str, ...]] = ("id_number",)
+    # normalize_id_number, PhoneWidget normalize_phone): not normalized a second time
+    prevalidated_fields: ClassVar[tuple[str, ...]] = ("id_number", "phone")
     template_notes: ClassVar[dict[str, str]] = {}  # column -> explanation for the 说明 sheet
 
     def __init__(self, user=None, **kwargs):
@@ -535,8 +537,13 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
         raise UnusableFile("文件只有表头，没有数据行。请在表头下面填写数据后再导入。")
     present = list(positions)
     resource.prefetch(rows, ctx)
+    released = Cells((), positions)
     for row in rows:
         resource.clean_row(row, present, ctx)
+        # plan() works on row.values; dropping the raw sheet keeps 100,000 rows in budget
+        # (`column in row.cells` still says whether the file has the column)
+        row.cells = released
+    table.clear()
     resource.plan(rows, ctx)
     result = ImportResult(kind=resource.kind, ignored_columns=ignored, header_row=header_index + 1, rows=rows, dry_run=ctx.dry_run)
     result.errors = sorted(ctx.errors, key=lambda e: (e.row, list(columns).index(e.column) if e.column in columns else 99))
