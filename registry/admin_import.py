@@ -116,7 +116,7 @@ class KindImportExportMixin:
         if request.method == "POST" and request.POST.get("confirm"):
             return self._confirm(request, context)
         if request.method == "POST":
-            upload = request.FILES.get("file")
+            upload = request.FILES.get("file") or request.FILES.get("import_file")  # django-import-export's name
             if upload is None:
                 context["file_error"] = "请选择要导入的 .xlsx 文件。"
             elif upload.size > MAX_FILE_BYTES:

@@ -469,7 +469,9 @@ def read_sheet(data: bytes) -> tuple[list[list[Any]], str]:
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [m.name for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")] or book.sheet_names
+        sheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        # the first visible worksheet; a hidden one (a lookup list, say) only if nothing else
+        names = [m.name for m in sheets if str(m.visible).endswith(".Visible")] or [m.name for m in sheets]
     except Exception:
         raise UnusableFile("文件已损坏或不是 .xlsx 文件，无法读取。") from None
     names = [n for n in names if n != "说明"] or names

@@ -99,3 +99,20 @@ def test_as_a_user_without_import_permission(tmp_path, district, users):
     assert code == 2 and "权限" in out["errors"][0]["message"]
     code, out = run_import("mediators", path, "--as", "nobody")
     assert code == 2 and "不存在" in out["errors"][0]["message"]
+
+
+def test_a_hidden_first_sheet_and_a_notes_sheet_are_skipped(tmp_path, district):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["列名", "说明"])
+    hidden = book.create_sheet("字典")
+    hidden.sheet_state = "hidden"
+    hidden.append(["专职", "兼职"])
+    data = book.create_sheet("花名册")
+    data.append(HEADER)
+    data.append(["张三", "500104197001010011", "新山村街道人民调解委员会", "兼职"])
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    # 500104197001010011 has a wrong check digit: proves the roster sheet was read
+    code, out = run_import("mediators", path)
+    assert code == 1 and out["errors"][0]["column"] == "身份证号"
