@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django.contrib import messages
@@ -137,6 +138,10 @@ class KindImportExportMixin:
     def _keep(self, request, data: bytes, filename: str) -> str:
         """Hold the previewed file until the user confirms (server-side, never in the form)."""
         PENDING_DIR.mkdir(mode=0o700, exist_ok=True)
+        stale = time.time() - 24 * 3600  # previews nobody confirmed
+        for old in PENDING_DIR.glob("*.xlsx"):
+            if old.stat().st_mtime < stale:
+                old.unlink(missing_ok=True)
         token = secrets.token_hex(16)
         (PENDING_DIR / f"{token}.xlsx").write_bytes(data)
         request.session[SESSION_KEY] = {"token": token, "kind": self.import_kind, "filename": filename}
