@@ -142,12 +142,14 @@ class ImportResult:
         }
 
     def summary(self) -> str:
-        parts = [f"新增 {self.created} 行，更新 {self.updated} 行，无变化 {self.unchanged} 行"]
+        if self.errors:
+            bad_rows = len({e.row for e in self.errors})
+            parts = [f"共 {len(self.rows)} 行数据，其中 {bad_rows} 行有错误（{len(self.errors)} 处），未写入任何数据"]
+        else:
+            parts = [f"新增 {self.created} 行，更新 {self.updated} 行，无变化 {self.unchanged} 行"]
         if self.ignored_columns:
             parts.append(f"已忽略不识别的列：{'、'.join(self.ignored_columns)}")
-        if self.errors:
-            parts.append(f"发现 {len(self.errors)} 处错误，未写入任何数据")
-        elif self.dry_run:
+        if not self.errors and self.dry_run:
             parts.append("试运行，未写入数据")
         return "；".join(parts) + "。"
 
