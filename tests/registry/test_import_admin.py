@@ -82,16 +82,20 @@ def test_exported_file_reimports_unchanged_and_formulas_are_escaped(client_as, u
     Organization.objects.filter(pk=district.org_a.pk).update(leader="=HYPERLINK(\"x\")", address="@home")
     person = make_mediator("丙", make_id(seq=7), remarks="-1+2", categories="律师")
     make_post(person, district.org_a)
+    from registry.models import Expert, HostUnit
+
+    HostUnit.objects.create(name="新山村派出所", kind="派出所", area=district.a, officer_count=21)
+    expert = Expert.objects.create(name="王专家", id_number=make_id(seq=9), domains="医患纠纷、商事", joined_date="2021-01-02")
+    expert.organizations.set([district.org_a, district.org_b])
     client = client_as(users.bureau)
-    for model, kind in [("area", "areas"), ("organization", "organizations"), ("mediator", "mediators"), ("hostunit", "hostunits")]:
+    kinds = [("area", "areas"), ("hostunit", "hostunits"), ("organization", "organizations"), ("mediator", "mediators"), ("expert", "experts")]
+    for model, kind in kinds:
         response = client.get(reverse(f"admin:registry_{model}_export"))
-        if model == "hostunit":
-            continue  # no host units in the fixture: nothing to re-import
         path = tmp_path / f"{kind}.xlsx"
         content = response.content
         path.write_bytes(content)
         code, out = run_import(kind, path)
-        assert code == 0 and out["created"] == out["updated"] == 0, (kind, out)
+        assert code == 0 and out["created"] == out["updated"] == 0 and out["unchanged"] > 0, (kind, out)
         if model == "organization":
             cells = [c for row in read(response) for c in row]
             assert "'=HYPERLINK(\"x\")" in cells and "'@home" in cells
