@@ -319,7 +319,7 @@ class MediatorResource(KindResource):
                     if value in (None, "") and name != "id_number":
                         data.setdefault(name, value)
                         continue
-                    if name in stated_on and data[name] != value:
+                    if name in stated_on and not _agree(data[name], value):
                         shown = lambda v: f"{v:%Y-%m-%d}" if hasattr(v, "year") else v  # noqa: E731
                         ctx.error(
                             row, mediator_columns[name],
@@ -428,6 +428,13 @@ class MediatorResource(KindResource):
         for post in ctx.creates.get(Membership, []):
             post.mediator = post.mediator  # picks up the pk the person just got
         super().write(ctx)
+
+
+def _agree(first: Any, other: Any) -> bool:
+    """Two rows state the same value; 律师、志愿者 and 志愿者、律师 are the same categories."""
+    if isinstance(first, str) and isinstance(other, str) and "、" in first + other:
+        return set(first.split("、")) == set(other.split("、"))
+    return first == other
 
 
 def _restates(person: Mediator, name: str, value: Any) -> bool:

@@ -17,7 +17,7 @@ def messy_rows(id1, id2):
     return [
         HEADER,
         [1, " 张三 ", "", fullwidth, datetime.datetime(1970, 1, 1), 13800138000.0, A, "主任", "专职", datetime.datetime(2021, 3, 5), None, "律师，志愿者", "婚姻家庭;物业管理", ""],
-        [2, "张三", "男", id1, "1970年1月1日", "138 0013 8000", A1, "", "兼职", "2021/3/5", "", "", "", ""],
+        [2, "张三", "男", id1, "1970年1月1日", "138 0013 8000", A1, "", "兼职", "2021/3/5", "", "志愿者、律师", "", ""],
         [3, "李四", "", id2.lower(), "", "", A1, "委员", "专职", "2021.3.5", "2022-12-31", "", "", "演示"],
         [4, None, None, None, None, None, None, None, None, None, None, None, None, None],  # numbered empty line
     ]
