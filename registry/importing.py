@@ -1,7 +1,8 @@
 """The Excel import engine: one path for `manage.py import_xlsx` and the admin's Import.
 
 How a kind works (SPEC §3–4):
-  read the first sheet with python-calamine → find the header in the first five rows →
+  check the container (size, .xls, zip bomb, absurd dimensions) → read the first visible
+  worksheet (not 说明) with python-calamine → find the header in the first five rows →
   clean every cell with the resource's widgets → `plan()` decides, for the whole file at
   once, what each row creates/updates/leaves unchanged and collects EVERY row error →
   if there is no error and it is not a dry run, `write()` stores it in one transaction with
@@ -20,6 +21,8 @@ Adding a kind in another app (e.g. training):
      `in_scope(obj, ctx)`, `load_existing(keys)`, `check_file(rows, ctx)` (cross-row rules),
      or the whole `plan()`/`write()` (see registry.resources.MediatorResource).
   3. Append one line to `IMPORT_KINDS` below: "kind": "<app>.resources.<Name>Resource".
+  4. In the app's admin (a ScopedAdmin), set `import_kind = "kind"`: Import (preview →
+     confirm), Export of the filtered list and the template download appear (registry.admin_import).
 Errors are `RowError(row, column, message)`: the sheet's own row number (header = its row),
 the exact column header, a Chinese message saying what is wrong and what is expected.
 """
