@@ -7,6 +7,7 @@ same text reaches a clerk through the admin form and through an import row error
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -18,15 +19,16 @@ from stdnum.cn import ric
 MULTI_VALUE_SPLIT = re.compile(r"\s*[、，,;；]+\s*")
 MULTI_VALUE_JOIN = "、"
 
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Full-width ASCII to half-width, except the brackets （）: they are part of exact SPEC labels
+# such as 乡镇（街道）人民调解委员会 and of organization names.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code not in (0xFF08, 0xFF09)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 
 
 def halfwidth(value: str) -> str:
-    """Full-width ASCII (０-９, Ａ-Ｚ, ａ-ｚ, punctuation) to half-width.
+    """Full-width ASCII (０-９, Ａ-Ｚ, ａ-ｚ, punctuation but the brackets) to half-width.
 
-    Deliberately not NFKC: that would also rewrite the full-width brackets of
-    labels such as 乡镇（街道）人民调解委员会, which are part of the exact SPEC text.
+    Deliberately not NFKC, which would also rewrite the full-width brackets.
     """
     return value.translate(_FULLWIDTH)
 
@@ -59,7 +61,14 @@ def normalize_id_number(value: object) -> str:
                 "请把该列设置为“文本”格式后重新录入完整的18位号码。",
                 code="rounded",
             )
-    text = halfwidth(str(value))
+    return _normalize_id_text(str(value))
+
+
+@functools.lru_cache(maxsize=250_000)
+def _normalize_id_text(value: str) -> str:
+    # Cached: a model field normalizes on every full_clean, save and lookup, and an import
+    # meets each ID several times. Only valid results are cached (exceptions are not).
+    text = halfwidth(value)
     text = re.sub(r"[\s\-]", "", text).upper()
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
