@@ -21,7 +21,9 @@ from import_export.widgets import Widget
 from registry.validators import (
     MULTI_VALUE_JOIN,
     clean_text,
+    normalize_amount,
     normalize_id_number,
+    normalize_period,
     normalize_phone,
     split_multi,
 )
@@ -136,22 +138,8 @@ class DateWidget(Widget):
 class MonthWidget(Widget):
     """A period YYYY-MM from 2021-03, 2021/3, 2021.3, 2021年3月, 202103 or an Excel date."""
 
-    _TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-
-    def __init__(self, label: str = "所属期间"):
-        super().__init__()
-        self.label = label
-
     def clean(self, value, row=None, **kwargs) -> str:
-        if is_blank(value):
-            return ""
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            return f"{value:%Y-%m}"
-        text = normalize_text(value)
-        match = self._TEXT.match(text) or re.match(r"^(\d{4})(\d{2})$", text)
-        if match and 1 <= int(match.group(2)) <= 12:
-            return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
-        raise ValueError(f"{self.label}“{text}”无法识别，请按 年-月 填写，如 2021-03。")
+        return "" if is_blank(value) else normalize_period(value)
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value or ""
@@ -208,25 +196,14 @@ class IntegerWidget(Widget):
 
 
 class MoneyWidget(Widget):
-    """CNY amount: Decimal with 2 places; accepts 1,200.5, ¥1200, 1200元."""
+    """CNY amount, exact to the fen and > 0: accepts 1,200.5, ¥1200, 1200元."""
 
     def __init__(self, label: str = "金额"):
         super().__init__()
         self.label = label
 
     def clean(self, value, row=None, **kwargs) -> Decimal | None:
-        if is_blank(value):
-            return None
-        if isinstance(value, float):
-            value = repr(value)
-        text = re.sub(r"[,，\s¥￥]|元$", "", normalize_text(value))
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{self.label}“{normalize_text(value)}”不是数字，请填写如 1200.00 的金额。") from None
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError(f"{self.label}“{text}”最多保留两位小数（单位：元）。")
-        return amount.quantize(Decimal("0.01"))
+        return None if is_blank(value) else normalize_amount(value, self.label)
 
     def render(self, value, obj=None, **kwargs) -> str:
         return "" if value is None else f"{value:.2f}"

@@ -52,7 +52,8 @@ COMMITTED_STATUSES = LOCKED_STATUSES  # what uses up a budget
 
 def normalize_case_number(value: object) -> str:
     """Half-width, no spaces, upper case: '（2022）渝0104民调 12 号' and '(2022)渝0104民调12号' are one case."""
-    return "".join(halfwidth(clean_text(value)).split()).upper()
+    text = halfwidth(clean_text(value)).replace("（", "(").replace("）", ")")
+    return "".join(text.split()).upper()
 
 
 def rollup_area_id(area: Area) -> int:

@@ -20,8 +20,9 @@ from import_export.widgets import Widget
 from registry.importing import ImportContext, KindResource, Row
 from registry.models import Mediator, Membership
 from registry.validators import normalize_id_number
-from registry.widgets import ChoiceWidget, DateWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text
-from subsidies.fields import normalize_amount, normalize_period
+from registry.widgets import (
+    ChoiceWidget, DateWidget, MoneyWidget, MonthWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text,
+)
 from subsidies.models import (
     CLAIM_FIELDS, LOCKED_STATUSES, Payout, PayoutKind, PayoutStatus, case_taken_message, normalize_case_number,
 )
@@ -31,22 +32,6 @@ COLUMN_OF_FIELD = {
     "mediator_id": "身份证号", "organization_id": "身份证号", "kind": "补贴类型", "period": "所属期间",
     "case_number": "案件编号", "case_grade": "补贴类型", "amount": "金额",
 }
-
-
-class PeriodWidget(Widget):
-    def clean(self, value, row=None, **kwargs) -> str:
-        return normalize_period(normalize_text(value) if isinstance(value, str) else value)
-
-    def render(self, value, obj=None, **kwargs) -> str:
-        return value or ""
-
-
-class AmountWidget(Widget):
-    def clean(self, value, row=None, **kwargs):
-        return normalize_amount(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value
 
 
 class CaseNumberWidget(Widget):
@@ -77,9 +62,9 @@ class PayoutResource(KindResource):
     )
     name = Field(attribute="mediator_name", column_name="姓名", widget=TextWidget())
     kind_ = Field(attribute="kind", column_name="补贴类型", widget=ChoiceWidget(PayoutKind.values, "补贴类型"))
-    period = Field(attribute="period", column_name="所属期间", widget=PeriodWidget())
+    period = Field(attribute="period", column_name="所属期间", widget=MonthWidget())
     case_number = Field(attribute="case_number", column_name="案件编号", widget=CaseNumberWidget())
-    amount = Field(attribute="amount", column_name="金额", widget=AmountWidget())
+    amount = Field(attribute="amount", column_name="金额", widget=MoneyWidget())
     paid_date = Field(attribute="paid_date", column_name="发放日期", widget=DateWidget("发放日期"))
     remarks = Field(attribute="remarks", column_name="备注", widget=TextWidget())
 

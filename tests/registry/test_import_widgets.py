@@ -73,7 +73,7 @@ def test_money(cell, value):
 
 
 def test_money_refuses_fractions_of_a_fen():
-    with pytest.raises(ValueError, match="两位小数"):
+    with pytest.raises(ValidationError, match="2位小数"):
         MoneyWidget().clean("1.234")
 
 

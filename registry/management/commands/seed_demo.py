@@ -1,6 +1,5 @@
 import random
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
