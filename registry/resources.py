@@ -341,9 +341,9 @@ class MediatorResource(KindResource):
                 self._clean_person(person, person_rows, stated_on, mediator_columns, ctx)
             person_changed = old is not None and any(getattr(person, n) != old[n] for n in tracked)
             if person_changed and ctx.scoped and not self._person_visible(person, posts, ctx):
+                # reported, and the posts below are still checked so every problem of the row shows
                 ctx.error(first, "身份证号", f"调解员{person.name}（{id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。")
-                continue
-            if old is None:
+            elif old is None:
                 ctx.create(person)
             elif person_changed:
                 ctx.update(person, [n for n in tracked if getattr(person, n) != old[n]])

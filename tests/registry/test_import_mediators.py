@@ -184,3 +184,14 @@ def test_clerk_may_add_a_post_for_another_towns_person_but_not_change_their_data
     assert code == 1 and "管辖范围" in out["errors"][0]["message"]
     other.refresh_from_db()
     assert other.phone == "13700000001"
+
+
+def test_clerk_row_about_another_towns_person_in_another_towns_organization_reports_both(tmp_path, district, users):
+    other = make_mediator("跃进人", make_id(seq=55))
+    make_post(other, district.org_b1, Employment.PART_TIME)
+    rows = [HEADER, [1, "改了名", "", other.id_number, "", "", B, "", "兼职", "", "", "", "", ""]]
+    code, out = run_import("mediators", write(tmp_path, rows), "--as", "clerk_a")
+    assert code == 1
+    assert {(e["row"], e["column"]) for e in out["errors"]} == {(2, "身份证号"), (2, "所属调解组织")}
+    other.refresh_from_db()
+    assert other.name == "跃进人"
