@@ -28,7 +28,7 @@ class ReportFilterSet(django_filters.FilterSet):
                                             empty_label="全部（权限范围内）")
     kind = django_filters.ChoiceFilter(label="类型", choices=(), method=_keep, empty_label="全部")
     as_of = django_filters.DateFilter(label="截至日期", method=_keep,
-                                      widget=forms.DateInput(attrs={"type": "date"}),
+                                      widget=forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "size": 10}),
                                       help_text="默认今天")
     year = YearFilter(label="目标年度", method=_keep, min_value=1900, max_value=2999,
                       help_text="单独填写时截至该年12月31日")

@@ -35,7 +35,7 @@ CLAIM_FORM_FIELDS = ["mediator", "organization", "kind", "period", "case_number"
 class PayoutActionForm(ActionForm):
     note = forms.CharField(label="退回原因/审核说明", required=False, max_length=200,
                            help_text="退回时必填；审核超标准或超预算的补贴时作为审核说明")
-    paid_date = forms.DateField(label="发放日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    paid_date = forms.DateField(label="发放日期", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "size": 10}))
 
 
 class PayoutForm(forms.ModelForm):

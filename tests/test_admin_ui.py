@@ -212,3 +212,11 @@ def test_payout_list_masks_id_numbers_like_the_roster(payout, users, client_as, 
     assert shown in body
     if "*" in shown:
         assert "500104197001010018" not in body
+
+
+def test_an_english_browser_still_gets_chinese_unless_english_was_chosen(users, client_as):
+    client = client_as(users.clerk_a)
+    body = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "修改密码" in body and "Change password" not in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert "Change password" in client.get("/admin/").content.decode()

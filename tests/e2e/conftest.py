@@ -43,8 +43,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    # an English-language browser on purpose: the admin must still speak Chinese (SPEC)
     context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", accept_downloads=True, viewport={"width": 1400, "height": 900}
+        base_url=live_server.url, locale="en-US", accept_downloads=True, viewport={"width": 1400, "height": 900}
     )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
