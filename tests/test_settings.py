@@ -37,3 +37,8 @@ def test_chinese_and_shanghai_defaults():
     from django.conf import settings
 
     assert settings.LANGUAGE_CODE == "zh-hans" and settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_commands_run_on_a_fresh_clone_with_nothing_set():
+    result = run_manage("check")
+    assert result.returncode == 0, result.stderr
