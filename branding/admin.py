@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from branding.models import Commendation, Studio, town_name
+from branding.models import Commendation, Studio
 from registry.admin_scope import ScopedAdmin, ScopedInline, TownFilter
 
 
@@ -24,7 +24,7 @@ class StudioAdmin(ScopedAdmin):
 
     @admin.display(description="所属镇街", ordering="organization__area__name")
     def town(self, obj) -> str:
-        return town_name(obj.organization.area)
+        return obj.organization.area.town.name
 
 
 class RecipientKindFilter(admin.SimpleListFilter):

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.models import VILLAGE_LEVELS, Area, Mediator, Membership, Organization, ScopedQuerySet
+from registry.models import Mediator, Membership, Organization, ScopedQuerySet
 
 
 class StudioStatus(models.TextChoices):
@@ -31,11 +31,6 @@ class RecipientKind(models.TextChoices):
 
 def _invalid_choice(label: str, choices: type[models.TextChoices]) -> dict[str, str]:
     return {"invalid_choice": f"{label}“%(value)s”无效，可选：{'、'.join(choices.values)}。"}
-
-
-def town_name(area: Area) -> str:
-    """Villages/communities roll up into their town/street; other areas stand as themselves."""
-    return area.parent.name if area.level in VILLAGE_LEVELS and area.parent_id else area.name
 
 
 class StudioQuerySet(ScopedQuerySet):

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, town_name
+from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
 from registry.policy import BRAND_TARGET_COUNT, brand_target_count
 from registry.reporting import Column, Rate, Report, ReportParams, Table
 
@@ -42,7 +42,7 @@ def brands(params: ReportParams) -> Report:
             "studio": studio.name, "studio_id": studio.pk,
             "mediator": studio.mediator.name, "mediator_id": studio.mediator_id,
             "organization": studio.organization.name, "organization_id": studio.organization_id,
-            "area": town_name(studio.organization.area),
+            "area": studio.organization.area.town.name,
             "named_date": studio.named_date,
             # the status on the as-of date: a studio named later was still being cultivated then
             "status": StudioStatus.RECOGNIZED.value if is_recognized(studio, params.as_of) else StudioStatus.CULTIVATING.value,

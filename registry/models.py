@@ -111,6 +111,16 @@ class Area(models.Model):
     def is_town(self) -> bool:
         return self.level in TOWN_LEVELS
 
+    @property
+    def town_id(self) -> int:
+        """The area this one counts under: a village/community rolls up into its town/street."""
+        return self.parent_id if self.level in VILLAGE_LEVELS and self.parent_id else self.pk
+
+    @property
+    def town(self) -> Area:
+        """As `town_id`; select_related("…area__parent") to keep it free of queries."""
+        return self.parent if self.town_id != self.pk else self
+
     def clean(self) -> None:
         if self.parent_id is None:
             if self.level in VILLAGE_LEVELS:

@@ -48,15 +48,6 @@ def _existing_on(params: ReportParams, prefix: str = "") -> Q:
     return Q(**{f"{prefix}founded_date__isnull": True}) | Q(**{f"{prefix}founded_date__lte": params.as_of})
 
 
-def _town_name(area: Area | None) -> str:
-    """The town/street an area belongs to (a village rolls up into its parent)."""
-    if area is None:
-        return ""
-    if area.level in VILLAGE_LEVELS and area.parent is not None:
-        return area.parent.name
-    return area.name
-
-
 def staffing(params: ReportParams) -> Report:
     """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
     kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
@@ -167,7 +158,7 @@ def experts(params: ReportParams) -> Report:
     rows = [
         {
             "organization": org.name, "organization_id": org.pk, "kind": org.kind, "area": org.area.name,
-            "town": _town_name(org.area), "domains": org.domains, "experts": org.expert_count,
+            "town": org.area.town.name, "domains": org.domains, "experts": org.expert_count,
             "professionals": org.professional_count, "covered": bool(org.expert_count or org.professional_count),
         }
         for org in organizations
@@ -208,7 +199,7 @@ def committees(params: ReportParams) -> Report:
         category = "乡镇（街道）" if area.level in TOWN_LEVELS else "村（社区）"
         rows.append({
             "area": area.name, "area_id": area.pk, "level": area.level, "category": category,
-            "town": _town_name(area), "committee": names.get(org_id, ""), "organization_id": org_id,
+            "town": area.town.name, "committee": names.get(org_id, ""), "organization_id": org_id,
             "has_committee": org_id is not None,
         })
     rows.sort(key=lambda r: (r["town"], r["category"] != "乡镇（街道）", r["area"]))
@@ -254,7 +245,7 @@ def rooms(params: ReportParams) -> Report:
         counted = unit.kind != HostUnitKind.POLICE or (unit.officer_count or 0) >= POLICE_OFFICER_THRESHOLD
         rows.append({
             "host_unit": unit.name, "host_unit_id": unit.pk, "host_kind": unit.kind, "category": unit.room_kind,
-            "area": unit.area.name, "town": _town_name(unit.area), "officer_count": unit.officer_count,
+            "area": unit.area.name, "town": unit.area.town.name, "officer_count": unit.officer_count,
             "counted": counted, "room": unit.room_name or "", "organization_id": unit.room_id,
             "has_room": unit.room_id is not None,
         })

@@ -56,11 +56,6 @@ def normalize_case_number(value: object) -> str:
     return "".join(text.split()).upper()
 
 
-def rollup_area_id(area: Area) -> int:
-    """The budget/report area of an organization's area: a village rolls up into its town/street."""
-    return area.parent_id if area.level in VILLAGE_LEVELS and area.parent_id else area.pk
-
-
 class StandardQuerySet(models.QuerySet):
     def in_areas(self, area_ids):
         return self  # standards apply district-wide; every role may read them
@@ -243,7 +238,7 @@ class Payout(models.Model):
         self.case_number = normalize_case_number(self.case_number)
         errors: dict[str, str] = {}
         if self.organization_id:
-            self.area_id = rollup_area_id(self.organization.area)
+            self.area_id = self.organization.area.town_id
         elif self.mediator_id:
             errors["organization"] = "请选择补贴所依据的调解组织（该调解员任职的组织）。"
         stored = self.stored_status

@@ -22,11 +22,6 @@ def category_of(area: Area) -> str:
     return DISTRICT_CATEGORY if area.level == AreaLevel.DISTRICT else TOWN_CATEGORY
 
 
-def town_of(area: Area) -> Area:
-    """The row an organization's area counts under: villages roll up into their town/street."""
-    return area.parent if area.level not in ORGANIZER_LEVELS and area.parent_id else area
-
-
 def year_window(year: int, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Sessions of `year` held by the as-of date (a later session of the year is not yet held)."""
     return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
@@ -57,7 +52,7 @@ def training(params: ReportParams) -> Report:
     untrained: dict[int, dict] = {}
     untrained_by_town: dict[int, set[int]] = {}
     for post in idle_posts:
-        town = town_of(post.organization.area)
+        town = post.organization.area.town
         row = untrained.setdefault(post.mediator_id, {
             "mediator_id": post.mediator_id, "name": post.mediator.name, "id_number": post.mediator.id_number,
             "organizations": [], "towns": [], "employment": [],
