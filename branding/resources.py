@@ -3,7 +3,6 @@ on the shared engine in registry.importing."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from branding.models import (
     StudioStatus,
     namesake_error,
 )
-from registry.importing import CREATED, UNCHANGED, UPDATED, ImportContext, KindResource, Row
+from registry.importing import CREATED, UNCHANGED, UPDATED, ImportContext, KindResource, Row, name_mismatch
 from registry.models import Membership, Mediator, Organization
 from registry.scope import visible
 from registry.widgets import ChoiceWidget, DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget
@@ -28,10 +27,6 @@ SCOPED_HINT = "，或不在您的管辖范围内（镇街录入员只能导入�
 
 def _id_number_key(value) -> str:
     return IdNumberWidget().clean(value)
-
-
-def _plain(name: str) -> str:
-    return re.sub(r"\s+", "", name or "")
 
 
 class CommendationResource(KindResource):
@@ -105,9 +100,8 @@ class CommendationResource(KindResource):
                 if person is None:
                     ctx.error(row, "身份证号", f"身份证号 {number} 在花名册中不存在{hint}；请先导入调解员（mediators）或核对号码。")
                     continue
-                if _plain(values["recipient_name"]) != _plain(person.name):
-                    ctx.error(row, "姓名或组织名称",
-                              f"姓名“{values['recipient_name']}”与身份证号 {number} 登记的姓名“{person.name}”不一致，请核对。")
+                if mismatch := name_mismatch(values["recipient_name"], person):
+                    ctx.error(row, "姓名或组织名称", mismatch)
                     continue
                 obj.mediator = person
                 recipient = ("个人", person.pk)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin_import import KindImportExportMixin
 from registry.models import TOWN_LEVELS, Area
-from registry.scope import scope_areas, visible
+from registry.scope import scope_areas, town_areas, visible
 
 
 class ScopeMixin:
@@ -81,7 +80,7 @@ class TownFilter(admin.SimpleListFilter):
             town = int(self.value())
         except ValueError:
             return queryset.none()
-        return queryset.in_areas(Area.objects.filter(Q(pk=town) | Q(parent_id=town)))
+        return queryset.in_areas(town_areas(town))
 
 
 class ContainsFilter(admin.SimpleListFilter):

@@ -73,6 +73,13 @@ CREATED, UPDATED, UNCHANGED, INVALID = "created", "updated", "unchanged", "inval
 STATUS_LABELS = {CREATED: "新增", UPDATED: "更新", UNCHANGED: "无变化", INVALID: "有错误"}
 
 
+def name_mismatch(given: str, person, advice: str = "请核对。") -> str | None:
+    """A row naming a mediator by 身份证号 must carry the registered 姓名 (spaces ignored)."""
+    if re.sub(r"\s+", "", given or "") == re.sub(r"\s+", "", person.name):
+        return None
+    return f"姓名“{given}”与身份证号 {person.id_number} 登记的姓名“{person.name}”不一致，{advice}"
+
+
 class UnusableFile(Exception):
     """The file as a whole cannot be imported (exit 2); the message is for the user."""
 

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.models import ROOM_HOST_KIND, Area
 from registry.policy import STAFFING_QUOTAS
-from registry.scope import visible
+from registry.scope import town_areas, visible
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class ReportParams:
         if self.user is not None:
             queryset = visible(queryset, self.user)
         if self.town is not None:
-            queryset = queryset.in_areas(Area.objects.filter(Q(pk=self.town.pk) | Q(parent_id=self.town.pk)))
+            queryset = queryset.in_areas(town_areas(self.town.pk))
         return queryset
 
 

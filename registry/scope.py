@@ -24,7 +24,12 @@ def scope_areas(user) -> QuerySet[Area] | None:
     profile = getattr(user, "staff_profile", None)
     if profile is None or profile.area_id is None:
         return Area.objects.none()
-    return Area.objects.filter(Q(pk=profile.area_id) | Q(parent_id=profile.area_id))
+    return town_areas(profile.area_id)
+
+
+def town_areas(town_id: int) -> QuerySet[Area]:
+    """A town/street with its villages/communities (a lazy queryset: filtering with it is a subquery)."""
+    return Area.objects.filter(Q(pk=town_id) | Q(parent_id=town_id))
 
 
 def visible(queryset: QuerySet, user) -> QuerySet:

@@ -17,7 +17,7 @@ from django.db import models
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from registry.importing import ImportContext, KindResource, Row
+from registry.importing import ImportContext, KindResource, Row, name_mismatch
 from registry.models import Mediator, Membership
 from registry.validators import normalize_id_number
 from registry.widgets import (
@@ -129,8 +129,8 @@ class PayoutResource(KindResource):
 
     def model_clean(self, obj: Payout, row: Row, ctx: ImportContext) -> None:
         name = row.values.get("mediator_name", "")
-        if name and name != obj.mediator.name:
-            ctx.error(row, "姓名", f"姓名“{name}”与身份证号 {obj.mediator.id_number} 登记的姓名“{obj.mediator.name}”不一致，请核对。")
+        if name and (mismatch := name_mismatch(name, obj.mediator)):
+            ctx.error(row, "姓名", mismatch)
             return
         if obj.stored_status in LOCKED_STATUSES:
             changed = obj.changed_claim_fields()

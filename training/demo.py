@@ -10,12 +10,12 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from registry.demo import DISTRICT, TOWNS, upsert
 from registry.models import Area, Membership
+from registry.scope import town_areas
 from training.models import Attendance, TrainingSession
 
 TOPICS = ["《人民调解法》与调解技巧", "矛盾纠纷排查化解", "婚姻家庭纠纷调解实务", "物业与邻里纠纷调解", "调解文书制作规范"]
@@ -50,7 +50,7 @@ def sign_in(session: TrainingSession, rng: random.Random) -> None:
     """About two in three of the mediators in post on the day attend (the district: a sample)."""
     posts = Membership.objects.active_on(session.date).order_by("mediator_id").values_list("mediator_id", flat=True)
     if session.area.parent_id is not None:
-        town = Area.objects.filter(Q(pk=session.area_id) | Q(parent_id=session.area_id))
+        town = town_areas(session.area_id)
         posts = posts.filter(organization__area__in=town)
     people = sorted(set(posts))
     share = 0.25 if session.area.parent_id is None else 0.65

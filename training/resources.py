@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from registry.importing import CREATED, UNCHANGED, ImportContext, KindResource, Row
+from registry.importing import CREATED, UNCHANGED, ImportContext, KindResource, Row, name_mismatch
 from registry.models import Area, Mediator
 from registry.scope import visible
 from registry.widgets import DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text
@@ -161,8 +161,8 @@ class AttendanceResource(KindResource):
         for row in valid:
             session, person = row.values["session"], row.values["mediator"]
             signed = row.values.get("mediator__name", "")
-            if _plain(signed) != _plain(person.name):
-                ctx.error(row, "姓名", f"姓名“{signed}”与身份证号 {person.id_number} 登记的姓名“{person.name}”不一致，请核对签到表。")
+            if mismatch := name_mismatch(signed, person, "请核对签到表。"):
+                ctx.error(row, "姓名", mismatch)
                 continue
             row.label = f"{person} · {session.code}"
             key = (session.pk, person.pk)
@@ -174,5 +174,3 @@ class AttendanceResource(KindResource):
             ctx.create(Attendance(session=session, mediator=person))
 
 
-def _plain(name: str) -> str:
-    return re.sub(r"\s+", "", name or "")
