@@ -139,10 +139,6 @@ class ImportResult:
     rows: list[Row] = field(default_factory=list)
     dry_run: bool = False
 
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
-
     def as_json(self) -> dict[str, Any]:
         return {
             "created": self.created,

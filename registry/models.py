@@ -108,10 +108,6 @@ class Area(models.Model):
         return self.name
 
     @property
-    def is_town(self) -> bool:
-        return self.level in TOWN_LEVELS
-
-    @property
     def town_id(self) -> int:
         """The area this one counts under: a village/community rolls up into its town/street."""
         return self.parent_id if self.level in VILLAGE_LEVELS and self.parent_id else self.pk

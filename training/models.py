@@ -30,11 +30,6 @@ class TrainingSessionQuerySet(models.QuerySet):
         changing a district session stays the bureau's (see TrainingSessionAdmin)."""
         return self.filter(Q(area__in=area_ids) | Q(area__level=AreaLevel.DISTRICT))
 
-    def in_year(self, year: int, until=None):
-        """Sessions dated in `year`, and not after `until` when given (held by the as-of date)."""
-        sessions = self.filter(date__year=year)
-        return sessions.filter(date__lte=until) if until else sessions
-
 
 class TrainingSession(models.Model):
     code = models.CharField("培训编号", max_length=50, unique=True)
