@@ -27,8 +27,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADER = ["序号", "姓名", "性别", "身份证号", "出生日期", "民族", "政治面貌", "学历", "联系电话", "所属调解组织",
-          "职务", "专兼职", "任职日期", "离任日期", "人员类别", "专业领域"]
+HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "出生日期",
+    "民族",
+    "政治面貌",
+    "学历",
+    "联系电话",
+    "所属调解组织",
+    "职务",
+    "专兼职",
+    "任职日期",
+    "离任日期",
+    "人员类别",
+    "专业领域",
+]
 TOWNS = 8
 VILLAGES_PER_TOWN = 12
 ORGS_PER_VILLAGE = 3
@@ -95,11 +111,21 @@ def generate(directory: Path, n: int, seed: int = 1) -> tuple[Path, Path, Path]:
             birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
             start = datetime.datetime(2018, 1, 1) + datetime.timedelta(days=rng.randrange(0, 1500))
             yield [
-                i + 1, "演示" + rng.choice("王李张刘陈杨黄赵吴周") + rng.choice("伟芳娜敏静丽强磊军洋"),
-                "男" if int(number[16]) % 2 else "女", number, birth, rng.choice(["汉族", "土家族", ""]),
-                rng.choice(["中共党员", "群众", ""]), rng.choice(["本科", "大专", "高中"]),
-                f"13{rng.randrange(10**8, 10**9)}", rng.choice(village_orgs), rng.choice(["主任", "委员", "调解员"]),
-                rng.choice(["专职", "兼职"]), start, None, rng.choice(["", "律师", "五老人员、志愿者"]),
+                i + 1,
+                "演示" + rng.choice("王李张刘陈杨黄赵吴周") + rng.choice("伟芳娜敏静丽强磊军洋"),
+                "男" if int(number[16]) % 2 else "女",
+                number,
+                birth,
+                rng.choice(["汉族", "土家族", ""]),
+                rng.choice(["中共党员", "群众", ""]),
+                rng.choice(["本科", "大专", "高中"]),
+                f"13{rng.randrange(10**8, 10**9)}",
+                rng.choice(village_orgs),
+                rng.choice(["主任", "委员", "调解员"]),
+                rng.choice(["专职", "兼职"]),
+                start,
+                None,
+                rng.choice(["", "律师", "五老人员、志愿者"]),
                 rng.choice(["", "婚姻家庭", "物业管理、劳动争议"]),
             ]
 
@@ -115,7 +141,10 @@ def run_import(kind: str, path: Path) -> tuple[float, dict]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "import_xlsx", kind, str(path), "--format", "json"],
-        capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=ROOT,
     )
     seconds = time.perf_counter() - started
     if done.returncode:
@@ -135,8 +164,20 @@ def floor(path: Path) -> float:
     orgs = {o.name: o.pk for o in Organization.objects.all()}
     people, posts = [], []
     for r in rows[1:]:
-        people.append(Mediator(name=r[1], gender=r[2], id_number=r[3], birth_date=r[4], ethnicity=r[5],
-                               political_status=r[6], education=r[7], phone=r[8], categories=r[14], domains=r[15]))
+        people.append(
+            Mediator(
+                name=r[1],
+                gender=r[2],
+                id_number=r[3],
+                birth_date=r[4],
+                ethnicity=r[5],
+                political_status=r[6],
+                education=r[7],
+                phone=r[8],
+                categories=r[14],
+                domains=r[15],
+            )
+        )
         posts.append(Membership(organization_id=orgs[r[9]], role=r[10], employment=r[11], start_date=r[12]))
     bulk_create_with_history(people, Mediator, batch_size=2000)
     for person, post in zip(people, posts):
@@ -172,14 +213,18 @@ def main() -> None:
         wipe()
         floor_seconds = floor(roster)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the import_xlsx processes
-        print(json.dumps({
-            "rows": args.rows,
-            "seconds": round(seconds, 2),
-            "floor_seconds": round(floor_seconds, 2),
-            "ratio": round(seconds / floor_seconds, 2),
-            "reimport_seconds": round(reimport_seconds, 2),
-            "peak_rss_mb": round(peak_mb),
-        }))
+        print(
+            json.dumps(
+                {
+                    "rows": args.rows,
+                    "seconds": round(seconds, 2),
+                    "floor_seconds": round(floor_seconds, 2),
+                    "ratio": round(seconds / floor_seconds, 2),
+                    "reimport_seconds": round(reimport_seconds, 2),
+                    "peak_rss_mb": round(peak_mb),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

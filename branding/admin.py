@@ -47,7 +47,14 @@ class CommendationAdmin(ScopedAdmin):
     import_kind = "commendations"
     list_display = ["title", "recipient_display", "recipient_kind", "level", "issuer", "document_number", "date"]
     list_filter = ["level", RecipientKindFilter, TownFilter]
-    search_fields = ["title", "document_number", "issuer", "mediator__name", "mediator__id_number", "organization__name"]
+    search_fields = [
+        "title",
+        "document_number",
+        "issuer",
+        "mediator__name",
+        "mediator__id_number",
+        "organization__name",
+    ]
     list_select_related = ["mediator", "organization"]
     autocomplete_fields = ["mediator", "organization"]
     date_hierarchy = "date"
@@ -140,4 +147,6 @@ def honours_roll_link(obj) -> str:
     """A link from the mediator's admin page to their printable honours roll."""
     if not obj or not obj.pk:
         return "保存后可查看"
-    return format_html('<a href="{}" target="_blank">打开荣誉榜（可打印）</a>', reverse("branding:honours_roll", args=[obj.pk]))
+    return format_html(
+        '<a href="{}" target="_blank">打开荣誉榜（可打印）</a>', reverse("branding:honours_roll", args=[obj.pk])
+    )

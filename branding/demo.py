@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from branding.models import Commendation, CommendationLevel as Level, Studio, StudioStatus
+from branding.models import Commendation, Studio, StudioStatus
+from branding.models import CommendationLevel as Level
 from registry.demo import TOWNS, upsert
 from registry.models import Membership, Organization, OrganizationKind, Role
 
@@ -41,21 +42,36 @@ def seed(rng: random.Random) -> None:
         start = post.start_date or datetime.date(2018, 1, 1)
         named = max(start, datetime.date(2020, 3, 1)) + datetime.timedelta(days=120 * i)
         recognized = i < 4
-        upsert(Studio, {"name": f"老{post.mediator.name[0]}工作室（{post.organization.area.name}·演示）"}, {
-            "mediator": post.mediator, "organization": post.organization,
-            "named_date": named if recognized else None,
-            "status": StudioStatus.RECOGNIZED if recognized else StudioStatus.CULTIVATING,
-            "method": METHODS[i % len(METHODS)],
-        })
-        for j, (title, level, issuer, number) in enumerate(PERSON_TITLES[i % 2:i % 2 + 2]):
+        upsert(
+            Studio,
+            {"name": f"老{post.mediator.name[0]}工作室（{post.organization.area.name}·演示）"},
+            {
+                "mediator": post.mediator,
+                "organization": post.organization,
+                "named_date": named if recognized else None,
+                "status": StudioStatus.RECOGNIZED if recognized else StudioStatus.CULTIVATING,
+                "method": METHODS[i % len(METHODS)],
+            },
+        )
+        for j, (title, level, issuer, number) in enumerate(PERSON_TITLES[i % 2 : i % 2 + 2]):
             day = datetime.date(2019 + i % 4 + j, 12, 10)
-            upsert(Commendation, {"mediator": post.mediator, "title": title, "date": day},
-                   {"level": level, "issuer": issuer, "document_number": number.format(year=day.year),
-                    "organization": None})
+            upsert(
+                Commendation,
+                {"mediator": post.mediator, "title": title, "date": day},
+                {
+                    "level": level,
+                    "issuer": issuer,
+                    "document_number": number.format(year=day.year),
+                    "organization": None,
+                },
+            )
 
     committees = Organization.objects.filter(kind=OrganizationKind.TOWN).order_by("name")
     for i, org in enumerate(committees[:5]):
         title, level, issuer, number = COLLECTIVE_TITLES[i % len(COLLECTIVE_TITLES)]
         day = datetime.date(2021 + i % 3, 1, 15)
-        upsert(Commendation, {"organization": org, "title": title, "date": day},
-               {"level": level, "issuer": issuer, "document_number": number.format(year=day.year), "mediator": None})
+        upsert(
+            Commendation,
+            {"organization": org, "title": title, "date": day},
+            {"level": level, "issuer": issuer, "document_number": number.format(year=day.year), "mediator": None},
+        )

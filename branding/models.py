@@ -39,15 +39,16 @@ class StudioQuerySet(ScopedQuerySet):
 
 class Studio(models.Model):
     name = models.CharField("工作室名称", max_length=100, unique=True, help_text="如：老马工作室")
-    mediator = models.ForeignKey(
-        Mediator, verbose_name="命名调解员", on_delete=models.PROTECT, related_name="studios"
-    )
+    mediator = models.ForeignKey(Mediator, verbose_name="命名调解员", on_delete=models.PROTECT, related_name="studios")
     organization = models.ForeignKey(
         Organization, verbose_name="所属调解组织", on_delete=models.PROTECT, related_name="studios"
     )
     named_date = models.DateField("命名日期", null=True, blank=True)
     status = models.CharField(
-        "状态", max_length=3, choices=StudioStatus.choices, default=StudioStatus.CULTIVATING,
+        "状态",
+        max_length=3,
+        choices=StudioStatus.choices,
+        default=StudioStatus.CULTIVATING,
         error_messages=_invalid_choice("状态", StudioStatus),
     )
     method = models.TextField("工作法简介", blank=True, help_text="如：老马工作法的做法和特色")
@@ -93,16 +94,28 @@ RECIPIENT_MESSAGE = "表彰对象必须且只能是一位调解员（个人）�
 
 class Commendation(models.Model):
     mediator = models.ForeignKey(
-        Mediator, verbose_name="受表彰调解员", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="commendations", help_text="个人表彰填写；与“受表彰组织”二选一",
+        Mediator,
+        verbose_name="受表彰调解员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+        help_text="个人表彰填写；与“受表彰组织”二选一",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="受表彰组织", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="commendations", help_text="集体表彰填写；与“受表彰调解员”二选一",
+        Organization,
+        verbose_name="受表彰组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+        help_text="集体表彰填写；与“受表彰调解员”二选一",
     )
     title = models.CharField("表彰名称", max_length=150)
     level = models.CharField(
-        "表彰级别", max_length=3, choices=CommendationLevel.choices,
+        "表彰级别",
+        max_length=3,
+        choices=CommendationLevel.choices,
         error_messages=_invalid_choice("表彰级别", CommendationLevel),
     )
     issuer = models.CharField("授予单位", max_length=150, blank=True)

@@ -30,23 +30,35 @@ def brand_rate(recognized: int, year: int) -> Rate:
     """rate = min(1, recognized ÷ target count); the target (all of it) applies once it falls due."""
     count = brand_target_count(year)
     due = any(y <= year for y in BRAND_TARGET_COUNT)
-    return Rate(category=CATEGORY, total=count, meeting=recognized,
-                rate=min(1.0, recognized / count) if count else 1.0, target=1.0 if due else None)
+    return Rate(
+        category=CATEGORY,
+        total=count,
+        meeting=recognized,
+        rate=min(1.0, recognized / count) if count else 1.0,
+        target=1.0 if due else None,
+    )
 
 
 def brands(params: ReportParams) -> Report:
     studios = params.scope(Studio.objects.select_related("mediator", "organization__area__parent")).order_by("name")
     rows = []
     for studio in studios:
-        rows.append({
-            "studio": studio.name, "studio_id": studio.pk,
-            "mediator": studio.mediator.name, "mediator_id": studio.mediator_id,
-            "organization": studio.organization.name, "organization_id": studio.organization_id,
-            "area": studio.organization.area.town.name,
-            "named_date": studio.named_date,
-            # the status on the as-of date: a studio named later was still being cultivated then
-            "status": StudioStatus.RECOGNIZED.value if is_recognized(studio, params.as_of) else StudioStatus.CULTIVATING.value,
-        })
+        rows.append(
+            {
+                "studio": studio.name,
+                "studio_id": studio.pk,
+                "mediator": studio.mediator.name,
+                "mediator_id": studio.mediator_id,
+                "organization": studio.organization.name,
+                "organization_id": studio.organization_id,
+                "area": studio.organization.area.town.name,
+                "named_date": studio.named_date,
+                # the status on the as-of date: a studio named later was still being cultivated then
+                "status": StudioStatus.RECOGNIZED.value
+                if is_recognized(studio, params.as_of)
+                else StudioStatus.CULTIVATING.value,
+            }
+        )
     recognized = sum(row["status"] == StudioStatus.RECOGNIZED for row in rows)
 
     statuses = Counter(row["status"] for row in rows)
@@ -54,17 +66,22 @@ def brands(params: ReportParams) -> Report:
     areas: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         areas[row["area"]][row["status"]] += 1
-    by_area = [{"area": area, **{s: counts.get(s, 0) for s in STATUSES}, "total": sum(counts.values())}
-               for area, counts in sorted(areas.items())]
+    by_area = [
+        {"area": area, **{s: counts.get(s, 0) for s in STATUSES}, "total": sum(counts.values())}
+        for area, counts in sorted(areas.items())
+    ]
 
     commendations = params.scope(Commendation.objects.filter(date__lte=params.as_of))
     grid: dict[int, Counter] = defaultdict(Counter)
-    counted = (commendations.annotate(year=ExtractYear("date")).values("year", "level")
-               .annotate(n=Count("pk")).order_by())
+    counted = (
+        commendations.annotate(year=ExtractYear("date")).values("year", "level").annotate(n=Count("pk")).order_by()
+    )
     for item in counted:
         grid[item["year"]][item["level"]] += item["n"]
-    by_year = [{"year": y, **{level: grid[y].get(level, 0) for level in LEVELS}, "total": sum(grid[y].values())}
-               for y in sorted(grid)]
+    by_year = [
+        {"year": y, **{level: grid[y].get(level, 0) for level in LEVELS}, "total": sum(grid[y].values())}
+        for y in sorted(grid)
+    ]
     level_totals: Counter = Counter()
     for counts in grid.values():
         level_totals.update(counts)
@@ -72,24 +89,46 @@ def brands(params: ReportParams) -> Report:
 
     count = brand_target_count(params.year)
     return Report(
-        name="brands", title="", as_of=params.as_of, year=params.year, rows=rows,
+        name="brands",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
         rates=[brand_rate(recognized, params.year)],
         columns=[
             Column("studio", "工作室", link="admin:branding_studio_change", link_key="studio_id"),
             Column("mediator", "命名调解员", link="admin:registry_mediator_change", link_key="mediator_id"),
-            Column("organization", "所属调解组织", link="admin:registry_organization_change", link_key="organization_id"),
-            Column("area", "所属镇街"), Column("named_date", "命名日期"), Column("status", "状态（截至日期）"),
+            Column(
+                "organization", "所属调解组织", link="admin:registry_organization_change", link_key="organization_id"
+            ),
+            Column("area", "所属镇街"),
+            Column("named_date", "命名日期"),
+            Column("status", "状态（截至日期）"),
         ],
         extra=[
             Table("studios_by_status", "工作室按状态", [Column("status", "状态"), Column("count", "数量")], by_status),
-            Table("studios_by_area", "工作室按镇街",
-                  [Column("area", "所属镇街"), *[Column(s, s) for s in STATUSES], Column("total", "合计")], by_area),
-            Table("commendations_by_level", "表彰按级别", [Column("level", "表彰级别"), Column("count", "数量")], by_level),
-            Table("commendations_by_year", "表彰按年度",
-                  [Column("year", "年度"), *[Column(level, level) for level in LEVELS], Column("total", "合计")], by_year),
+            Table(
+                "studios_by_area",
+                "工作室按镇街",
+                [Column("area", "所属镇街"), *[Column(s, s) for s in STATUSES], Column("total", "合计")],
+                by_area,
+            ),
+            Table(
+                "commendations_by_level", "表彰按级别", [Column("level", "表彰级别"), Column("count", "数量")], by_level
+            ),
+            Table(
+                "commendations_by_year",
+                "表彰按年度",
+                [Column("year", "年度"), *[Column(level, level) for level in LEVELS], Column("total", "合计")],
+                by_year,
+            ),
         ],
-        summary=[("已命名工作室", recognized), ("目标数", count), ("培育中工作室", statuses.get(StudioStatus.CULTIVATING, 0)),
-                 ("表彰总数", sum(level_totals.values()))],
+        summary=[
+            ("已命名工作室", recognized),
+            ("目标数", count),
+            ("培育中工作室", statuses.get(StudioStatus.CULTIVATING, 0)),
+            ("表彰总数", sum(level_totals.values())),
+        ],
         notes=[
             f"达标率 = min(1, 已命名工作室数 ÷ {count})；工作方案要求{min(BRAND_TARGET_COUNT)}年起"
             f"已命名的基层调解品牌不少于{count}个，此前只显示进度、不设目标。",

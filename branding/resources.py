@@ -18,7 +18,7 @@ from branding.models import (
     namesake_error,
 )
 from registry.importing import CREATED, UNCHANGED, UPDATED, ImportContext, KindResource, Row, name_mismatch
-from registry.models import Membership, Mediator, Organization
+from registry.models import Mediator, Membership, Organization
 from registry.scope import visible
 from registry.widgets import ChoiceWidget, DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget
 
@@ -37,9 +37,13 @@ class CommendationResource(KindResource):
     natural_key = ("recipient", "title", "date")
     scope_field = None  # recipients are looked up within the importer's scope (see plan)
 
-    recipient_kind = Field(attribute="recipient_kind", column_name="表彰对象类型",
-                           widget=ChoiceWidget(RecipientKind.values, "表彰对象类型",
-                                               aliases={"单位": "集体", "组织": "集体", "团体": "集体"}))
+    recipient_kind = Field(
+        attribute="recipient_kind",
+        column_name="表彰对象类型",
+        widget=ChoiceWidget(
+            RecipientKind.values, "表彰对象类型", aliases={"单位": "集体", "组织": "集体", "团体": "集体"}
+        ),
+    )
     recipient_name = Field(attribute="recipient_name", column_name="姓名或组织名称", widget=TextWidget())
     id_number = Field(attribute="mediator__id_number", column_name="身份证号", widget=IdNumberWidget(required=False))
     title = Field(attribute="title", column_name="表彰名称", widget=TextWidget())
@@ -58,13 +62,29 @@ class CommendationResource(KindResource):
         "文号": "如 渝司发〔2021〕12号。",
         "表彰日期": "必填。日期，如 2021-12-10。",
     }
-    template_example = {"表彰对象类型": "个人", "姓名或组织名称": "张三", "身份证号": "500104197001010011",
-                        "表彰名称": "重庆市优秀人民调解员", "表彰级别": "省部级", "授予单位": "重庆市司法局",
-                        "文号": "渝司发〔2021〕12号", "表彰日期": "2021-12-10"}
+    template_example = {
+        "表彰对象类型": "个人",
+        "姓名或组织名称": "张三",
+        "身份证号": "500104197001010011",
+        "表彰名称": "重庆市优秀人民调解员",
+        "表彰级别": "省部级",
+        "授予单位": "重庆市司法局",
+        "文号": "渝司发〔2021〕12号",
+        "表彰日期": "2021-12-10",
+    }
 
     class Meta:
         model = Commendation
-        fields = ("recipient_kind", "recipient_name", "id_number", "title", "level", "issuer", "document_number", "date")
+        fields = (
+            "recipient_kind",
+            "recipient_name",
+            "id_number",
+            "title",
+            "level",
+            "issuer",
+            "document_number",
+            "date",
+        )
         export_order = fields
 
     def dehydrate_recipient_name(self, obj: Commendation) -> str:
@@ -76,16 +96,22 @@ class CommendationResource(KindResource):
     def plan(self, rows: list[Row], ctx: ImportContext) -> None:
         valid = [row for row in rows if not row.failed]
         people = {row.values.get("mediator__id_number") for row in valid} - {None, ""}
-        names = {row.values["recipient_name"] for row in valid if row.values["recipient_kind"] == RecipientKind.COLLECTIVE}
+        names = {
+            row.values["recipient_name"] for row in valid if row.values["recipient_kind"] == RecipientKind.COLLECTIVE
+        }
         mediators = visible(Mediator.objects.all(), ctx.user) if ctx.scoped else Mediator.objects.all()
         organizations = visible(Organization.objects.all(), ctx.user) if ctx.scoped else Organization.objects.all()
         by_id = {m.id_number: m for m in mediators.filter(id_number__in=people)} if people else {}
         by_name = {o.name: o for o in organizations.filter(name__in=names)} if names else {}
         titles = {row.values["title"] for row in valid}
-        existing = {
-            (("个人", c.mediator_id) if c.mediator_id else ("集体", c.organization_id), c.title, c.date): c
-            for c in Commendation.objects.filter(title__in=titles)
-        } if titles else {}
+        existing = (
+            {
+                (("个人", c.mediator_id) if c.mediator_id else ("集体", c.organization_id), c.title, c.date): c
+                for c in Commendation.objects.filter(title__in=titles)
+            }
+            if titles
+            else {}
+        )
         hint = SCOPED_HINT if ctx.scoped else ""
         first_seen: dict[tuple, int] = {}
         for row in valid:
@@ -98,7 +124,11 @@ class CommendationResource(KindResource):
                     continue
                 person = by_id.get(number)
                 if person is None:
-                    ctx.error(row, "身份证号", f"身份证号 {number} 在花名册中不存在{hint}；请先导入调解员（mediators）或核对号码。")
+                    ctx.error(
+                        row,
+                        "身份证号",
+                        f"身份证号 {number} 在花名册中不存在{hint}；请先导入调解员（mediators）或核对号码。",
+                    )
                     continue
                 if mismatch := name_mismatch(values["recipient_name"], person):
                     ctx.error(row, "姓名或组织名称", mismatch)
@@ -107,18 +137,29 @@ class CommendationResource(KindResource):
                 recipient = ("个人", person.pk)
             else:
                 if values.get("mediator__id_number"):
-                    ctx.error(row, "身份证号", "集体表彰的对象是调解组织，不填身份证号；如表彰的是个人，请把表彰对象类型改为“个人”。")
+                    ctx.error(
+                        row,
+                        "身份证号",
+                        "集体表彰的对象是调解组织，不填身份证号；如表彰的是个人，请把表彰对象类型改为“个人”。",
+                    )
                     continue
                 org = by_name.get(values["recipient_name"])
                 if org is None:
-                    ctx.error(row, "姓名或组织名称",
-                              f"调解组织“{values['recipient_name']}”不存在{hint}；请填写系统中已有的调解组织全称。")
+                    ctx.error(
+                        row,
+                        "姓名或组织名称",
+                        f"调解组织“{values['recipient_name']}”不存在{hint}；请填写系统中已有的调解组织全称。",
+                    )
                     continue
                 obj.organization = org
                 recipient = ("集体", org.pk)
             key = (recipient, values["title"], values["date"])
             if key in first_seen:
-                ctx.error(row, "表彰名称", f"与第{first_seen[key]}行重复（同一对象、表彰名称和表彰日期），同一表彰只能出现一次。")
+                ctx.error(
+                    row,
+                    "表彰名称",
+                    f"与第{first_seen[key]}行重复（同一对象、表彰名称和表彰日期），同一表彰只能出现一次。",
+                )
                 continue
             first_seen[key] = row.number
             stored = existing.get(key)
@@ -152,12 +193,19 @@ class StudioResource(KindResource):
 
     name = Field(attribute="name", column_name="工作室名称", widget=TextWidget())
     mediator = Field(
-        attribute="mediator", column_name="命名调解员身份证号",
-        widget=NaturalKeyWidget(Mediator, "id_number", label="命名调解员身份证号",
-                                hint="：花名册中没有该身份证号的调解员", normalize=_id_number_key),
+        attribute="mediator",
+        column_name="命名调解员身份证号",
+        widget=NaturalKeyWidget(
+            Mediator,
+            "id_number",
+            label="命名调解员身份证号",
+            hint="：花名册中没有该身份证号的调解员",
+            normalize=_id_number_key,
+        ),
     )
     organization = Field(
-        attribute="organization", column_name="所属调解组织",
+        attribute="organization",
+        column_name="所属调解组织",
         widget=NaturalKeyWidget(Organization, "name", label="所属调解组织", hint="，请填写系统中已有的调解组织全称"),
     )
     named_date = Field(attribute="named_date", column_name="命名日期", widget=DateWidget("命名日期"))
@@ -170,8 +218,13 @@ class StudioResource(KindResource):
         "命名日期": "日期，如 2021-05-01；培育中的工作室可不填。",
         "状态": "培育中 或 已命名。不填时：新工作室有命名日期记为已命名，否则为培育中；已有的工作室保持原状态。",
     }
-    template_example = {"工作室名称": "老马工作室", "命名调解员身份证号": "500104197001010011",
-                        "所属调解组织": "新山村街道人民调解委员会", "命名日期": "2021-05-01", "状态": "已命名"}
+    template_example = {
+        "工作室名称": "老马工作室",
+        "命名调解员身份证号": "500104197001010011",
+        "所属调解组织": "新山村街道人民调解委员会",
+        "命名日期": "2021-05-01",
+        "状态": "已命名",
+    }
 
     class Meta:
         model = Studio
@@ -201,11 +254,16 @@ class StudioResource(KindResource):
 
     def plan(self, rows: list[Row], ctx: ImportContext) -> None:
         # every post of the file's namesakes in their organizations, in one query, for the namesake rule
-        pairs = {(row.values["mediator"].pk, row.values["organization"].pk) for row in rows
-                 if not row.failed and row.values.get("mediator") and row.values.get("organization")}
+        pairs = {
+            (row.values["mediator"].pk, row.values["organization"].pk)
+            for row in rows
+            if not row.failed and row.values.get("mediator") and row.values.get("organization")
+        }
         self._posts: dict[tuple[int, int], list[Membership]] = defaultdict(list)
         if pairs:
-            posts = Membership.objects.filter(mediator_id__in={m for m, _ in pairs}, organization_id__in={o for _, o in pairs})
+            posts = Membership.objects.filter(
+                mediator_id__in={m for m, _ in pairs}, organization_id__in={o for _, o in pairs}
+            )
             for post in posts:
                 self._posts[(post.mediator_id, post.organization_id)].append(post)
         super().plan(rows, ctx)

@@ -8,6 +8,13 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from branding.admin import (
+    CommendationOnMediatorInline,
+    CommendationOnOrganizationInline,
+    StudioOnMediatorInline,
+    StudioOnOrganizationInline,
+    honours_roll_link,
+)
 from registry.admin_scope import ContainsFilter, ScopedAdmin, ScopedInline, TownFilter
 from registry.models import (
     KNOWN_DOMAINS,
@@ -26,13 +33,6 @@ from registry.policy import STAFFING_QUOTAS
 from registry.scope import visible
 from registry.validators import id_birth_place
 from training.admin import training_history
-from branding.admin import (
-    CommendationOnMediatorInline,
-    CommendationOnOrganizationInline,
-    StudioOnMediatorInline,
-    StudioOnOrganizationInline,
-    honours_roll_link,
-)
 
 
 def today() -> datetime.date:
@@ -133,7 +133,9 @@ class OrganizationAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
-        return super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time)).order_by("name")
+        return (
+            super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time)).order_by("name")
+        )
 
     @admin.display(description="专职人数定额")
     def quota(self, obj) -> str:

@@ -7,19 +7,35 @@ import datetime
 import random
 
 from django.db import models
+from stdnum.cn import ric
 
 from registry.models import (
-    Area, AreaLevel, Employment, Expert, HostUnit, HostUnitKind, Mediator, Membership, Organization,
-    OrganizationKind as Kind, Role,
+    Area,
+    AreaLevel,
+    Employment,
+    Expert,
+    HostUnit,
+    HostUnitKind,
+    Mediator,
+    Membership,
+    Organization,
+    Role,
+)
+from registry.models import (
+    OrganizationKind as Kind,
 )
 from registry.policy import STAFFING_QUOTAS
-from stdnum.cn import ric
 
 DISTRICT = "大渡口区"
 TOWNS = [
-    ("新山村街道", AreaLevel.STREET), ("跃进村街道", AreaLevel.STREET), ("九宫庙街道", AreaLevel.STREET),
-    ("茄子溪街道", AreaLevel.STREET), ("春晖路街道", AreaLevel.STREET), ("八桥镇", AreaLevel.TOWN),
-    ("建胜镇", AreaLevel.TOWN), ("跳磴镇", AreaLevel.TOWN),
+    ("新山村街道", AreaLevel.STREET),
+    ("跃进村街道", AreaLevel.STREET),
+    ("九宫庙街道", AreaLevel.STREET),
+    ("茄子溪街道", AreaLevel.STREET),
+    ("春晖路街道", AreaLevel.STREET),
+    ("八桥镇", AreaLevel.TOWN),
+    ("建胜镇", AreaLevel.TOWN),
+    ("跳磴镇", AreaLevel.TOWN),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌波辉鹏宇浩然欣怡晓燕德明海燕春梅淑珍"
@@ -34,7 +50,12 @@ def upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Mode
         obj.full_clean()
         obj.save()
         return obj
-    changed = {k: v for k, v in values.items() if getattr(obj, k if not isinstance(v, models.Model) else f"{k}_id") != (v.pk if isinstance(v, models.Model) else v)}
+    changed = {
+        k: v
+        for k, v in values.items()
+        if getattr(obj, k if not isinstance(v, models.Model) else f"{k}_id")
+        != (v.pk if isinstance(v, models.Model) else v)
+    }
     if changed:
         for key, value in changed.items():
             setattr(obj, key, value)
@@ -64,8 +85,11 @@ def seed(rng: random.Random) -> None:
     upsert(HostUnit, {"name": "大渡口区人民法院八桥法庭（演示）"}, {"kind": HostUnitKind.COURT, "area": towns[5]})
     petition = upsert(HostUnit, {"name": "大渡口区信访接待大厅"}, {"kind": HostUnitKind.PETITION, "area": district})
     stations = [
-        upsert(HostUnit, {"name": f"{town.name}派出所（演示）"},
-               {"kind": HostUnitKind.POLICE, "area": town, "officer_count": 12 + 4 * i})
+        upsert(
+            HostUnit,
+            {"name": f"{town.name}派出所（演示）"},
+            {"kind": HostUnitKind.POLICE, "area": town, "officer_count": 12 + 4 * i},
+        )
         for i, town in enumerate(towns)
     ]
 
@@ -76,42 +100,86 @@ def seed(rng: random.Random) -> None:
         for i, village in enumerate(villages[town]):
             if i == 3 and towns.index(town) % 2:
                 continue
-            orgs.append(upsert(Organization, {"name": f"{village.name}人民调解委员会"}, {"kind": Kind.VILLAGE, "area": village}))
+            orgs.append(
+                upsert(Organization, {"name": f"{village.name}人民调解委员会"}, {"kind": Kind.VILLAGE, "area": village})
+            )
     for domain in ["医患纠纷", "道路交通", "劳动争议", "物业管理"]:
-        orgs.append(upsert(Organization, {"name": f"大渡口区{domain}人民调解委员会（演示）"},
-                           {"kind": Kind.INDUSTRY, "area": district, "domains": domain}))
-    orgs.append(upsert(Organization, {"name": "重钢演示企业人民调解委员会"}, {"kind": Kind.ENTERPRISE, "area": towns[3]}))
-    orgs.append(upsert(Organization, {"name": "大渡口区人民法院诉前调解室（演示）"},
-                       {"kind": Kind.COURT_ROOM, "area": district, "host_unit": court}))
-    orgs.append(upsert(Organization, {"name": "大渡口区信访事项调解室（演示）"},
-                       {"kind": Kind.PETITION_ROOM, "area": district, "host_unit": petition}))
+        orgs.append(
+            upsert(
+                Organization,
+                {"name": f"大渡口区{domain}人民调解委员会（演示）"},
+                {"kind": Kind.INDUSTRY, "area": district, "domains": domain},
+            )
+        )
+    orgs.append(
+        upsert(Organization, {"name": "重钢演示企业人民调解委员会"}, {"kind": Kind.ENTERPRISE, "area": towns[3]})
+    )
+    orgs.append(
+        upsert(
+            Organization,
+            {"name": "大渡口区人民法院诉前调解室（演示）"},
+            {"kind": Kind.COURT_ROOM, "area": district, "host_unit": court},
+        )
+    )
+    orgs.append(
+        upsert(
+            Organization,
+            {"name": "大渡口区信访事项调解室（演示）"},
+            {"kind": Kind.PETITION_ROOM, "area": district, "host_unit": petition},
+        )
+    )
     for station in stations[2:7]:
-        orgs.append(upsert(Organization, {"name": f"{station.name}驻所调解室"},
-                           {"kind": Kind.POLICE_ROOM, "area": station.area, "host_unit": station}))
-    orgs.append(upsert(Organization, {"name": "大渡口区市场监管行政调解组织（演示）"}, {"kind": Kind.ADMINISTRATIVE, "area": district}))
+        orgs.append(
+            upsert(
+                Organization,
+                {"name": f"{station.name}驻所调解室"},
+                {"kind": Kind.POLICE_ROOM, "area": station.area, "host_unit": station},
+            )
+        )
+    orgs.append(
+        upsert(
+            Organization,
+            {"name": "大渡口区市场监管行政调解组织（演示）"},
+            {"kind": Kind.ADMINISTRATIVE, "area": district},
+        )
+    )
 
     for index, org in enumerate(orgs):
         quota = STAFFING_QUOTAS.get(org.kind, 0)
         full_time = quota if index % 4 else max(0, quota - 1)  # every fourth organization is short
         for n in range(full_time + rng.randrange(3, 9)):
             employment = Employment.FULL_TIME if n < full_time else Employment.PART_TIME
-            person = upsert(Mediator, {"id_number": synthetic_id(rng)}, {
-                "name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice([1, 2]))),
-                "phone": f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
-                "categories": rng.choice(["", "", "五老人员", "城乡社区工作者", "专业技术人员", "律师", "志愿者、党代表"]),
-                "remarks": DEMO_NOTE,
-            })
+            person = upsert(
+                Mediator,
+                {"id_number": synthetic_id(rng)},
+                {
+                    "name": rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice([1, 2]))),
+                    "phone": f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
+                    "categories": rng.choice(
+                        ["", "", "五老人员", "城乡社区工作者", "专业技术人员", "律师", "志愿者、党代表"]
+                    ),
+                    "remarks": DEMO_NOTE,
+                },
+            )
             start = datetime.date(2018, 1, 1) + datetime.timedelta(days=rng.randrange(0, 4 * 365))
             role = Role.DIRECTOR if n == 0 else rng.choice([Role.MEMBER, Role.MEDIATOR, Role.MEDIATOR])
-            upsert(Membership, {"mediator": person, "organization": org, "start_date": start},
-                   {"role": role, "employment": employment, "end_date": None})
+            upsert(
+                Membership,
+                {"mediator": person, "organization": org, "start_date": start},
+                {"role": role, "employment": employment, "end_date": None},
+            )
 
     industry = [o for o in orgs if o.kind == Kind.INDUSTRY]
     for n in range(20):
-        expert = upsert(Expert, {"name": f"演示专家{n + 1:02d}", "employer": "大渡口区演示医院" if n % 2 else "重庆演示律师事务所"},
-                        {"domains": rng.choice(["医患纠纷", "劳动争议", "道路交通", "婚姻家庭、心理服务"]),
-                         "title": rng.choice(["主任医师", "律师", "副教授", "高级工程师"]),
-                         "id_number": None})
+        expert = upsert(
+            Expert,
+            {"name": f"演示专家{n + 1:02d}", "employer": "大渡口区演示医院" if n % 2 else "重庆演示律师事务所"},
+            {
+                "domains": rng.choice(["医患纠纷", "劳动争议", "道路交通", "婚姻家庭、心理服务"]),
+                "title": rng.choice(["主任医师", "律师", "副教授", "高级工程师"]),
+                "id_number": None,
+            },
+        )
         served = industry[n % 3]  # the fourth industry committee has no expert
         if not expert.organizations.filter(pk=served.pk).exists():
             expert.organizations.add(served)

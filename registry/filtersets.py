@@ -24,14 +24,19 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class ReportFilterSet(django_filters.FilterSet):
-    town = django_filters.ModelChoiceFilter(label="所属镇街", queryset=Area.objects.none(), method=_keep,
-                                            empty_label="全部（权限范围内）")
+    town = django_filters.ModelChoiceFilter(
+        label="所属镇街", queryset=Area.objects.none(), method=_keep, empty_label="全部（权限范围内）"
+    )
     kind = django_filters.ChoiceFilter(label="类型", choices=(), method=_keep, empty_label="全部")
-    as_of = django_filters.DateFilter(label="截至日期", method=_keep,
-                                      widget=forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "size": 10}),
-                                      help_text="默认今天")
-    year = YearFilter(label="目标年度", method=_keep, min_value=1900, max_value=2999,
-                      help_text="单独填写时截至该年12月31日")
+    as_of = django_filters.DateFilter(
+        label="截至日期",
+        method=_keep,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "size": 10}),
+        help_text="默认今天",
+    )
+    year = YearFilter(
+        label="目标年度", method=_keep, min_value=1900, max_value=2999, help_text="单独填写时截至该年12月31日"
+    )
 
     class Meta:
         model = Area

@@ -262,7 +262,9 @@ class KindResource(resources.ModelResource):
                 for obj in model._default_manager.filter(**{lookup: flat[start : start + 5000]}):
                     found[self.row_key({name: getattr(obj, name)})] = obj
             return found
-        return {self.row_key({n: getattr(obj, n) for n in self.natural_key}): obj for obj in model._default_manager.all()}
+        return {
+            self.row_key({n: getattr(obj, n) for n in self.natural_key}): obj for obj in model._default_manager.all()
+        }
 
     def in_scope(self, obj: models.Model, ctx: ImportContext) -> bool:
         if not ctx.scoped or self.scope_field is None:
@@ -289,7 +291,11 @@ class KindResource(resources.ModelResource):
     def report_validation(self, exc: ValidationError, row: Row, ctx: ImportContext) -> None:
         if hasattr(exc, "error_dict"):
             for name, errors in exc.message_dict.items():
-                column = self.column_of(name) if name != NON_FIELD_ERRORS else (self.scope_column or self.required_columns[0])
+                column = (
+                    self.column_of(name)
+                    if name != NON_FIELD_ERRORS
+                    else (self.scope_column or self.required_columns[0])
+                )
                 for message in errors:
                     ctx.error(row, column, message)
         else:
@@ -317,12 +323,16 @@ class KindResource(resources.ModelResource):
             key = self.row_key(row.values)
             if key in first_seen:
                 columns = "、".join(self.column_of(n) for n in self.natural_key)
-                ctx.error(row, self.key_column(key), f"与第{first_seen[key]}行重复（{columns}相同），同一记录只能出现一次。")
+                ctx.error(
+                    row, self.key_column(key), f"与第{first_seen[key]}行重复（{columns}相同），同一记录只能出现一次。"
+                )
                 continue
             first_seen[key] = row.number
             obj = existing.get(key)  # may be an unsaved object a kind prepared (`_state.adding`)
             if obj is not None and not obj._state.adding and not self.in_scope(obj, ctx):
-                ctx.error(row, self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}")
+                ctx.error(
+                    row, self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}"
+                )
                 continue
             assigned = [n for n in row.values if n in concrete]
             # clean() may derive fields (gender from the ID, say): track those too
@@ -336,7 +346,11 @@ class KindResource(resources.ModelResource):
             if row.failed:
                 continue
             if not self.in_scope(obj, ctx):
-                ctx.error(row, self.scope_column or self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}")
+                ctx.error(
+                    row,
+                    self.scope_column or self.column_of(self.natural_key[0]),
+                    f"“{self.describe(obj)}”{self.out_of_scope_message}",
+                )
                 continue
             self.validate_row(row, obj, old, ctx)
             if row.failed:
@@ -384,7 +398,9 @@ def bulk_create_history(objs: list[models.Model], model: type[models.Model], use
 
 def bulk_update_history(objs: list[models.Model], model: type[models.Model], fields: list[str], user) -> None:
     for start in range(0, len(objs), WRITE_SLICE):
-        bulk_update_with_history(objs[start : start + WRITE_SLICE], model, fields, batch_size=BATCH_SIZE, default_user=user)
+        bulk_update_with_history(
+            objs[start : start + WRITE_SLICE], model, fields, batch_size=BATCH_SIZE, default_user=user
+        )
 
 
 def _is_relation(model, name: str) -> bool:
@@ -422,7 +438,9 @@ def check_container(data: bytes) -> None:
     if not data:
         raise UnusableFile("文件是空的，请选择填写好的 .xlsx 文件。")
     if len(data) > MAX_FILE_BYTES:
-        raise UnusableFile(f"文件过大（{len(data) / 1048576:.1f} MB），上限 {MAX_FILE_BYTES // 1048576} MB；请分成几个文件导入。")
+        raise UnusableFile(
+            f"文件过大（{len(data) / 1048576:.1f} MB），上限 {MAX_FILE_BYTES // 1048576} MB；请分成几个文件导入。"
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnusableFile("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再导入。")
     if data[:4] != b"PK\x03\x04":
@@ -521,7 +539,9 @@ def find_header(table: list[list[Any]], resource: KindResource) -> tuple[int, li
         )
     headers = {_header_text(c) for c in table[best[1]]}
     missing = [c for c in resource.required_columns if c not in headers]
-    raise UnusableFile(f"第{best[1] + 1}行的表头缺少必填列：{'、'.join(missing)}。请补上这些列（列名须与模板一致）后再导入。")
+    raise UnusableFile(
+        f"第{best[1] + 1}行的表头缺少必填列：{'、'.join(missing)}。请补上这些列（列名须与模板一致）后再导入。"
+    )
 
 
 def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportContext) -> ImportResult:
@@ -555,8 +575,12 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
         row.cells = released
     table.clear()
     resource.plan(rows, ctx)
-    result = ImportResult(kind=resource.kind, ignored_columns=ignored, header_row=header_index + 1, rows=rows, dry_run=ctx.dry_run)
-    result.errors = sorted(ctx.errors, key=lambda e: (e.row, list(columns).index(e.column) if e.column in columns else 99))
+    result = ImportResult(
+        kind=resource.kind, ignored_columns=ignored, header_row=header_index + 1, rows=rows, dry_run=ctx.dry_run
+    )
+    result.errors = sorted(
+        ctx.errors, key=lambda e: (e.row, list(columns).index(e.column) if e.column in columns else 99)
+    )
     if not result.errors:
         for row in rows:
             if row.status not in (CREATED, UPDATED, UNCHANGED):
@@ -658,8 +682,14 @@ def template_xlsx(resource: KindResource) -> bytes:
             note = "日期，如 2021-03-05。"
         notes.append([column, "必填" if required else "", note])
     notes.append([])
-    notes.append(["通用说明", "", "第1行为表头（上方可有标题行，最多4行）；列名须与模板一致，顺序不限；不认识的列（如 序号）会被忽略。"
-                  "全部行无误才会导入，有任何错误时不写入任何数据并列出所有错误的行和列。"])
+    notes.append(
+        [
+            "通用说明",
+            "",
+            "第1行为表头（上方可有标题行，最多4行）；列名须与模板一致，顺序不限；不认识的列（如 序号）会被忽略。"
+            "全部行无误才会导入，有任何错误时不写入任何数据并列出所有错误的行和列。",
+        ]
+    )
     for letter, width in (("A", 16), ("B", 10), ("C", 90)):
         notes.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

@@ -14,12 +14,34 @@ from registry.fields import IdNumberField, MultiValueField, PhoneField
 from registry.validators import id_birth_date, id_gender, normalize_id_number
 
 PERSON_CATEGORIES = [
-    "党代表", "人大代表", "政协委员", "五老人员", "专业技术人员",
-    "城乡社区工作者", "选调生", "律师", "志愿者", "其他",
+    "党代表",
+    "人大代表",
+    "政协委员",
+    "五老人员",
+    "专业技术人员",
+    "城乡社区工作者",
+    "选调生",
+    "律师",
+    "志愿者",
+    "其他",
 ]
 KNOWN_DOMAINS = [
-    "医患纠纷", "道路交通", "物业管理", "城市管理", "劳动争议", "征地拆迁", "生态环保", "婚姻家庭",
-    "建筑施工", "旅游", "消费", "商务", "知识产权", "互联网", "商事", "心理服务",
+    "医患纠纷",
+    "道路交通",
+    "物业管理",
+    "城市管理",
+    "劳动争议",
+    "征地拆迁",
+    "生态环保",
+    "婚姻家庭",
+    "建筑施工",
+    "旅游",
+    "消费",
+    "商务",
+    "知识产权",
+    "互联网",
+    "商事",
+    "心理服务",
 ]
 
 
@@ -166,8 +188,13 @@ class Organization(models.Model):
     kind = models.CharField("组织类型", max_length=20, choices=OrganizationKind.choices)
     area = models.ForeignKey(Area, verbose_name="所属区划", on_delete=models.PROTECT, related_name="organizations")
     host_unit = models.ForeignKey(
-        HostUnit, verbose_name="派驻单位", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="rooms", help_text="仅驻法院、驻派出所、信访事项调解室填写",
+        HostUnit,
+        verbose_name="派驻单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rooms",
+        help_text="仅驻法院、驻派出所、信访事项调解室填写",
     )
     domains = MultiValueField("专业领域")
     founded_date = models.DateField("成立日期", null=True, blank=True)
@@ -214,7 +241,9 @@ class MediatorQuerySet(models.QuerySet):
 
 class Mediator(models.Model):
     name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True, help_text="留空则按身份证号推算")
+    gender = models.CharField(
+        "性别", max_length=1, choices=Gender.choices, blank=True, help_text="留空则按身份证号推算"
+    )
     id_number = IdNumberField("身份证号", unique=True)
     birth_date = models.DateField("出生日期", null=True, blank=True, help_text="留空则按身份证号推算")
     ethnicity = models.CharField("民族", max_length=20, blank=True)
@@ -288,7 +317,9 @@ class Membership(models.Model):
                 violation_error_message="该调解员在该组织已有相同任职日期的任职记录。",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="registry_membership_end_after_start",
                 violation_error_message="离任日期不能早于任职日期。",
             ),
@@ -376,7 +407,11 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="staff_profile"
     )
     area = models.ForeignKey(
-        Area, verbose_name="负责镇街", null=True, blank=True, on_delete=models.PROTECT,
+        Area,
+        verbose_name="负责镇街",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         limit_choices_to={"level__in": TOWN_LEVELS},
     )
     history = HistoricalRecords()

@@ -48,8 +48,16 @@ COMMITTEE_TARGETS: dict[int, dict[str, Decimal]] = {
 # Stationed-room coverage: share of host units with a room of the matching kind.
 POLICE_OFFICER_THRESHOLD = 20  # stations with fewer officers are outside the rate
 ROOM_TARGETS: dict[int, dict[str, Decimal]] = {
-    2021: {Kind.COURT_ROOM.value: Decimal("0.8"), Kind.PETITION_ROOM.value: Decimal("0.8"), Kind.POLICE_ROOM.value: Decimal("0.6")},
-    2022: {Kind.COURT_ROOM.value: Decimal("1"), Kind.PETITION_ROOM.value: Decimal("1"), Kind.POLICE_ROOM.value: Decimal("1")},
+    2021: {
+        Kind.COURT_ROOM.value: Decimal("0.8"),
+        Kind.PETITION_ROOM.value: Decimal("0.8"),
+        Kind.POLICE_ROOM.value: Decimal("0.6"),
+    },
+    2022: {
+        Kind.COURT_ROOM.value: Decimal("1"),
+        Kind.PETITION_ROOM.value: Decimal("1"),
+        Kind.POLICE_ROOM.value: Decimal("1"),
+    },
 }
 
 # Expert coverage: every industry committee has ≥ 1 person with professional knowledge.

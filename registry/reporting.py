@@ -47,14 +47,18 @@ class ReportSpec:
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in [
-        ReportSpec("staffing", "专职人民调解员配备", "registry.reports.staffing",
-                   kinds=tuple(kind.value for kind in STAFFING_QUOTAS)),
+        ReportSpec(
+            "staffing",
+            "专职人民调解员配备",
+            "registry.reports.staffing",
+            kinds=tuple(kind.value for kind in STAFFING_QUOTAS),
+        ),
         ReportSpec("experts", "行业性专业性调委会专业力量", "registry.reports.experts"),
         ReportSpec("committees", "人民调解委员会建成率", "registry.reports.committees"),
-        ReportSpec("rooms", "派驻调解室覆盖率", "registry.reports.rooms",
-                   kinds=tuple(kind.value for kind in ROOM_HOST_KIND)),
-        ReportSpec("training", "调解员培训", "training.reports.training",
-                   permission="training.view_trainingsession"),
+        ReportSpec(
+            "rooms", "派驻调解室覆盖率", "registry.reports.rooms", kinds=tuple(kind.value for kind in ROOM_HOST_KIND)
+        ),
+        ReportSpec("training", "调解员培训", "training.reports.training", permission="training.view_trainingsession"),
         ReportSpec("brands", "调解品牌建设", "branding.reports.brands", permission="branding.view_studio"),
         ReportSpec("subsidies", "调解员补贴发放", "subsidies.reports.subsidies", permission="subsidies.view_payout"),
     ]
@@ -127,7 +131,9 @@ class Rate:
     @classmethod
     def of(cls, category: str, *, total: int, meeting: int, target: Decimal | float | None) -> Rate:
         return cls(
-            category=category, total=total, meeting=meeting,
+            category=category,
+            total=total,
+            meeting=meeting,
             rate=meeting / total if total else 1.0,
             target=None if target is None else float(target),
         )
@@ -137,8 +143,13 @@ class Rate:
         return self.target is not None and self.rate < self.target
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "total": self.total, "meeting": self.meeting,
-                "rate": self.rate, "target": self.target}
+        return {
+            "category": self.category,
+            "total": self.total,
+            "meeting": self.meeting,
+            "rate": self.rate,
+            "target": self.target,
+        }
 
 
 @dataclass(frozen=True)
@@ -178,8 +189,13 @@ class Report:
         return [Table("rows", "明细", self.columns, self.rows), *self.extra]
 
     def as_dict(self) -> dict:
-        out: dict[str, Any] = {"report": self.name, "as_of": self.as_of.isoformat(), "year": self.year,
-                               "scope": self.scope_label, "rows": self.rows}
+        out: dict[str, Any] = {
+            "report": self.name,
+            "as_of": self.as_of.isoformat(),
+            "year": self.year,
+            "scope": self.scope_label,
+            "rows": self.rows,
+        }
         if self.rates is not None:
             out["rates"] = [rate.as_dict() for rate in self.rates]
         for table in self.extra:
@@ -190,6 +206,7 @@ class Report:
 
 
 # ---------------------------------------------------------------- running
+
 
 def report_spec(name: str) -> ReportSpec:
     spec = REPORTS.get((name or "").strip())
@@ -231,6 +248,7 @@ def may_read(user, spec: ReportSpec) -> bool:
 
 # ---------------------------------------------------------------- rendering
 
+
 def cell(value: Any) -> Any:
     """A value as a reader sees it in text, html and xlsx cells."""
     if value is None:
@@ -248,8 +266,13 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".0%", "%")
 
 
-RATE_COLUMNS = [Column("category", "类别"), Column("total", "总数"), Column("meeting", "达标数"),
-                Column("rate", "达标率"), Column("target", "目标")]
+RATE_COLUMNS = [
+    Column("category", "类别"),
+    Column("total", "总数"),
+    Column("meeting", "达标数"),
+    Column("rate", "达标率"),
+    Column("target", "目标"),
+]
 
 
 def rate_rows(report: Report) -> list[dict]:
@@ -281,8 +304,11 @@ def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Calla
     formats = formats or {}
     header = [c.label for c in columns]
     body = [[str(formats.get(c.key, cell)(row.get(c.key))) for c in columns] for row in rows]
-    numeric = [all(isinstance(row.get(c.key), (int, float, Decimal)) and not isinstance(row.get(c.key), bool)
-                   for row in rows) and rows for c in columns]
+    numeric = [
+        all(isinstance(row.get(c.key), (int, float, Decimal)) and not isinstance(row.get(c.key), bool) for row in rows)
+        and rows
+        for c in columns
+    ]
     widths = [max([_width(h)] + [_width(line[i]) for line in body]) for i, h in enumerate(header)]
     lines = ["  ".join(_pad(h, widths[i], bool(numeric[i])) for i, h in enumerate(header)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -293,12 +319,21 @@ def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Calla
 
 
 def render_text(report: Report) -> str:
-    parts = [f"{report.title}（{report.name}）", f"截至日期：{report.as_of.isoformat()}    目标年度：{report.year}"
-             f"    范围：{report.scope_label}", ""]
+    parts = [
+        f"{report.title}（{report.name}）",
+        f"截至日期：{report.as_of.isoformat()}    目标年度：{report.year}    范围：{report.scope_label}",
+        "",
+    ]
     if report.rates is not None:
-        parts += ["【达标率】", text_table(RATE_COLUMNS + [Column("short", "是否未达标")], rate_rows(report),
-                                       {"rate": percent, "target": percent,
-                                        "short": lambda v: "未达标" if v else ""}), ""]
+        parts += [
+            "【达标率】",
+            text_table(
+                RATE_COLUMNS + [Column("short", "是否未达标")],
+                rate_rows(report),
+                {"rate": percent, "target": percent, "short": lambda v: "未达标" if v else ""},
+            ),
+            "",
+        ]
     for label, value in report.summary:
         parts.append(f"{label}：{'—' if value is None else cell(value)}")
     if report.summary:
@@ -340,8 +375,9 @@ def render_xlsx(report: Report) -> bytes:
             sheet.append([cell(row.get(c.key)) for c in columns])
         for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = min(60, max(8, _width(column.label) + 2,
-                                                                *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]]))
+            sheet.column_dimensions[letter].width = min(
+                60, max(8, _width(column.label) + 2, *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]])
+            )
             if column.key in percent_keys:
                 for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     c.number_format = "0.0%"
@@ -359,9 +395,14 @@ def render_xlsx(report: Report) -> bytes:
     for table in report.extra:
         add(table.title, table.columns, table.rows)
     info = book.create_sheet(_sheet_title("说明", used))
-    for line in [("报表", report.title), ("截至日期", report.as_of.isoformat()), ("目标年度", report.year),
-                 ("范围", report.scope_label), *[(label, cell(v)) for label, v in report.summary],
-                 *[("注", note) for note in report.notes]]:
+    for line in [
+        ("报表", report.title),
+        ("截至日期", report.as_of.isoformat()),
+        ("目标年度", report.year),
+        ("范围", report.scope_label),
+        *[(label, cell(v)) for label, v in report.summary],
+        *[("注", note) for note in report.notes],
+    ]:
         info.append(list(line))
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 60

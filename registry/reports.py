@@ -13,17 +13,19 @@ from collections import defaultdict
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 
 from registry.models import (
+    ROOM_HOST_KIND,
     TOWN_LEVELS,
     VILLAGE_LEVELS,
-    ROOM_HOST_KIND,
     Area,
     Employment,
     HostUnit,
     HostUnitKind,
     Membership,
     Organization,
-    OrganizationKind as Kind,
     active_on,
+)
+from registry.models import (
+    OrganizationKind as Kind,
 )
 from registry.policy import (
     COMMITTEE_TARGETS,
@@ -63,12 +65,19 @@ def staffing(params: ReportParams) -> Report:
     for org in organizations:
         quota = STAFFING_QUOTAS[org["kind"]]
         village = org["area__level"] in VILLAGE_LEVELS and org["area__parent__name"]
-        rows.append({
-            "organization": org["name"], "organization_id": org["pk"], "kind": org["kind"],
-            "area": org["area__name"], "town": org["area__parent__name"] if village else org["area__name"],
-            "quota": quota, "full_time": org["full_time"], "shortfall": max(0, quota - org["full_time"]),
-            "candidates": [],
-        })
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": org["area__name"],
+                "town": org["area__parent__name"] if village else org["area__name"],
+                "quota": quota,
+                "full_time": org["full_time"],
+                "shortfall": max(0, quota - org["full_time"]),
+                "candidates": [],
+            }
+        )
         org_area[org["pk"]] = org["area_id"]
     kind_order = list(STAFFING_QUOTAS)
     rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
@@ -80,15 +89,31 @@ def staffing(params: ReportParams) -> Report:
         if params.kind and params.kind not in members:
             continue
         in_category = [r for r in rows if r["kind"] in members]
-        rates.append(Rate.of(category, total=len(in_category), meeting=sum(1 for r in in_category if not r["shortfall"]),
-                             target=targets.get(category)))
+        rates.append(
+            Rate.of(
+                category,
+                total=len(in_category),
+                meeting=sum(1 for r in in_category if not r["shortfall"]),
+                target=targets.get(category),
+            )
+        )
     short = [r for r in rows if r["shortfall"]]
     return Report(
-        name="staffing", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        name="staffing",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
         columns=[
-            Column("organization", "调解组织", **ORG_LINK), Column("kind", "组织类型"), Column("town", "所属镇街"),
-            Column("area", "所属区划"), Column("quota", "专职定额"), Column("full_time", "在岗专职"),
-            Column("shortfall", "缺额"), Column("candidates", "可转专职的兼职调解员（供参考）"),
+            Column("organization", "调解组织", **ORG_LINK),
+            Column("kind", "组织类型"),
+            Column("town", "所属镇街"),
+            Column("area", "所属区划"),
+            Column("quota", "专职定额"),
+            Column("full_time", "在岗专职"),
+            Column("shortfall", "缺额"),
+            Column("candidates", "可转专职的兼职调解员（供参考）"),
         ],
         summary=[("未配齐组织数", len(short)), ("专职人员缺额合计", sum(r["shortfall"] for r in short))],
         notes=[
@@ -112,12 +137,14 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
     )
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
-        .filter(Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas),
-                employment=Employment.PART_TIME)
+        .filter(
+            Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
+        )
         .exclude(Exists(full_time_elsewhere))
         .order_by("mediator__name", "mediator__id_number")
-        .values_list("mediator__name", "mediator__id_number", "organization_id", "organization__name",
-                     "organization__area_id")
+        .values_list(
+            "mediator__name", "mediator__id_number", "organization_id", "organization__name", "organization__area_id"
+        )
     )
     by_org: dict[int, list[str]] = defaultdict(list)
     by_area: dict[int, dict[str, str]] = defaultdict(dict)  # area -> person -> "person·their organization"
@@ -157,22 +184,41 @@ def experts(params: ReportParams) -> Report:
     )
     rows = [
         {
-            "organization": org.name, "organization_id": org.pk, "kind": org.kind, "area": org.area.name,
-            "town": org.area.town.name, "domains": org.domains, "experts": org.expert_count,
-            "professionals": org.professional_count, "covered": bool(org.expert_count or org.professional_count),
+            "organization": org.name,
+            "organization_id": org.pk,
+            "kind": org.kind,
+            "area": org.area.name,
+            "town": org.area.town.name,
+            "domains": org.domains,
+            "experts": org.expert_count,
+            "professionals": org.professional_count,
+            "covered": bool(org.expert_count or org.professional_count),
         }
         for org in organizations
     ]
     target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND.value)
-    rates = [Rate.of(EXPERT_COVERAGE_KIND.value, total=len(rows), meeting=sum(r["covered"] for r in rows), target=target)]
+    rates = [
+        Rate.of(EXPERT_COVERAGE_KIND.value, total=len(rows), meeting=sum(r["covered"] for r in rows), target=target)
+    ]
     return Report(
-        name="experts", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        name="experts",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
         columns=[
-            Column("organization", "调解组织", **ORG_LINK), Column("area", "所属区划"), Column("domains", "专业领域"),
-            Column("experts", "服务专家数"), Column("professionals", "专业技术人员调解员数"), Column("covered", "已配备专业力量"),
+            Column("organization", "调解组织", **ORG_LINK),
+            Column("area", "所属区划"),
+            Column("domains", "专业领域"),
+            Column("experts", "服务专家数"),
+            Column("professionals", "专业技术人员调解员数"),
+            Column("covered", "已配备专业力量"),
         ],
         summary=[("缺少专业力量的调委会", sum(not r["covered"] for r in rows))],
-        notes=["专业力量：服务该调委会的调解专家（入库日期不晚于截至日期），或截至日期在岗、人员类别含“专业技术人员”的调解员。"],
+        notes=[
+            "专业力量：服务该调委会的调解专家（入库日期不晚于截至日期），或截至日期在岗、人员类别含“专业技术人员”的调解员。"
+        ],
     )
 
 
@@ -197,27 +243,46 @@ def committees(params: ReportParams) -> Report:
     rows = []
     for area, org_id in zip(areas, committee_ids):
         category = "乡镇（街道）" if area.level in TOWN_LEVELS else "村（社区）"
-        rows.append({
-            "area": area.name, "area_id": area.pk, "level": area.level, "category": category,
-            "town": area.town.name, "committee": names.get(org_id, ""), "organization_id": org_id,
-            "has_committee": org_id is not None,
-        })
+        rows.append(
+            {
+                "area": area.name,
+                "area_id": area.pk,
+                "level": area.level,
+                "category": category,
+                "town": area.town.name,
+                "committee": names.get(org_id, ""),
+                "organization_id": org_id,
+                "has_committee": org_id is not None,
+            }
+        )
     rows.sort(key=lambda r: (r["town"], r["category"] != "乡镇（街道）", r["area"]))
     targets = in_force(COMMITTEE_TARGETS, params.year)
     rates = []
     for category in COMMITTEE_CATEGORIES:
         mine = [r for r in rows if r["category"] == category]
-        rates.append(Rate.of(category, total=len(mine), meeting=sum(r["has_committee"] for r in mine),
-                             target=targets.get(category)))
+        rates.append(
+            Rate.of(
+                category, total=len(mine), meeting=sum(r["has_committee"] for r in mine), target=targets.get(category)
+            )
+        )
     return Report(
-        name="committees", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        name="committees",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
         columns=[
-            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"), Column("level", "层级"),
-            Column("town", "所属镇街"), Column("committee", "人民调解委员会", **ORG_LINK),
+            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"),
+            Column("level", "层级"),
+            Column("town", "所属镇街"),
+            Column("committee", "人民调解委员会", **ORG_LINK),
             Column("has_committee", "已建立"),
         ],
         summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
-        notes=["乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"],
+        notes=[
+            "乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"
+        ],
     )
 
 
@@ -243,12 +308,21 @@ def rooms(params: ReportParams) -> Report:
     rows = []
     for unit in units:
         counted = unit.kind != HostUnitKind.POLICE or (unit.officer_count or 0) >= POLICE_OFFICER_THRESHOLD
-        rows.append({
-            "host_unit": unit.name, "host_unit_id": unit.pk, "host_kind": unit.kind, "category": unit.room_kind,
-            "area": unit.area.name, "town": unit.area.town.name, "officer_count": unit.officer_count,
-            "counted": counted, "room": unit.room_name or "", "organization_id": unit.room_id,
-            "has_room": unit.room_id is not None,
-        })
+        rows.append(
+            {
+                "host_unit": unit.name,
+                "host_unit_id": unit.pk,
+                "host_kind": unit.kind,
+                "category": unit.room_kind,
+                "area": unit.area.name,
+                "town": unit.area.town.name,
+                "officer_count": unit.officer_count,
+                "counted": counted,
+                "room": unit.room_name or "",
+                "organization_id": unit.room_id,
+                "has_room": unit.room_id is not None,
+            }
+        )
     order = list(ROOM_ORDER)
     rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
     targets = in_force(ROOM_TARGETS, params.year)
@@ -257,21 +331,36 @@ def rooms(params: ReportParams) -> Report:
         if params.kind and params.kind != kind:
             continue
         mine = [r for r in rows if r["category"] == kind and r["counted"]]
-        rates.append(Rate.of(kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine),
-                             target=targets.get(kind.value)))
+        rates.append(
+            Rate.of(
+                kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine), target=targets.get(kind.value)
+            )
+        )
     return Report(
-        name="rooms", title="", as_of=params.as_of, year=params.year, rows=rows, rates=rates,
+        name="rooms",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
         columns=[
             Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
-            Column("host_kind", "单位类型"), Column("area", "所属区划"), Column("officer_count", "警力人数"),
-            Column("counted", "计入覆盖率"), Column("room", "调解室", **ORG_LINK), Column("has_room", "已设调解室"),
+            Column("host_kind", "单位类型"),
+            Column("area", "所属区划"),
+            Column("officer_count", "警力人数"),
+            Column("counted", "计入覆盖率"),
+            Column("room", "调解室", **ORG_LINK),
+            Column("has_room", "已设调解室"),
         ],
         summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
-        notes=[f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
-               "某类单位总数为0时，覆盖率按100%计。"],
+        notes=[
+            f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
+            "某类单位总数为0时，覆盖率按100%计。",
+        ],
     )
 
 
 def _room_kind_expression() -> Case:
-    return Case(*[When(kind=host, then=Value(kind.value)) for kind, host in ROOM_HOST_KIND.items()],
-                output_field=CharField())
+    return Case(
+        *[When(kind=host, then=Value(kind.value)) for kind, host in ROOM_HOST_KIND.items()], output_field=CharField()
+    )

@@ -19,10 +19,10 @@ from registry.importing import (
     UNCHANGED,
     UPDATED,
     ImportContext,
-    bulk_create_history,
-    bulk_update_history,
     KindResource,
     Row,
+    bulk_create_history,
+    bulk_update_history,
 )
 from registry.models import (
     KNOWN_DOMAINS,
@@ -67,8 +67,11 @@ class AreaResource(KindResource):
 
     name = Field(attribute="name", column_name="区划名称", widget=TextWidget())
     level = Field(
-        attribute="level", column_name="区划层级",
-        widget=ChoiceWidget(AreaLevel.values, "区划层级", aliases={"区": "区县", "县": "区县", "镇": "乡镇", "乡": "乡镇"}),
+        attribute="level",
+        column_name="区划层级",
+        widget=ChoiceWidget(
+            AreaLevel.values, "区划层级", aliases={"区": "区县", "县": "区县", "镇": "乡镇", "乡": "乡镇"}
+        ),
     )
     parent = Field(attribute="parent", column_name="上级区划", widget=TextWidget())
 
@@ -120,7 +123,11 @@ class AreaResource(KindResource):
             if name:
                 parent = in_file.get(name) or existing.get(name)
                 if parent is None:
-                    ctx.error(row, "上级区划", f"上级区划“{name}”不存在（系统中和本文件中都没有），请先导入或在本文件中加上该区划。")
+                    ctx.error(
+                        row,
+                        "上级区划",
+                        f"上级区划“{name}”不存在（系统中和本文件中都没有），请先导入或在本文件中加上该区划。",
+                    )
                     continue
                 row.values["parent"] = parent
             elif "上级区划" in row.cells:
@@ -191,7 +198,8 @@ class OrganizationResource(KindResource):
     kind_ = Field(attribute="kind", column_name="组织类型", widget=ChoiceWidget(OrganizationKind.values, "组织类型"))
     area = Field(attribute="area", column_name="所属区划", widget=_area_ref())
     host_unit = Field(
-        attribute="host_unit", column_name="派驻单位",
+        attribute="host_unit",
+        column_name="派驻单位",
         widget=NaturalKeyWidget(HostUnit, "name", label="派驻单位", hint="，请先导入派驻单位"),
     )
     domains = Field(attribute="domains", column_name="专业领域", widget=MultiValueWidget())
@@ -199,7 +207,9 @@ class OrganizationResource(KindResource):
     leader = Field(attribute="leader", column_name="负责人", widget=TextWidget())
     phone = Field(attribute="phone", column_name="联系电话", widget=PhoneWidget())
     address = Field(attribute="address", column_name="地址", widget=TextWidget())
-    has_party_org = Field(attribute="has_party_org", column_name="是否建立党组织", widget=BooleanWidget("是否建立党组织"))
+    has_party_org = Field(
+        attribute="has_party_org", column_name="是否建立党组织", widget=BooleanWidget("是否建立党组织")
+    )
 
     template_notes = {
         "组织名称": "必填。调解组织全称，如 新山村街道人民调解委员会。",
@@ -214,7 +224,18 @@ class OrganizationResource(KindResource):
 
     class Meta:
         model = Organization
-        fields = ("name", "kind_", "area", "host_unit", "domains", "founded_date", "leader", "phone", "address", "has_party_org")
+        fields = (
+            "name",
+            "kind_",
+            "area",
+            "host_unit",
+            "domains",
+            "founded_date",
+            "leader",
+            "phone",
+            "address",
+            "has_party_org",
+        )
         export_order = fields
 
     def export_queryset(self, queryset):
@@ -230,7 +251,11 @@ class MediatorResource(KindResource):
     scope_column = "所属调解组织"
 
     name = Field(attribute="mediator__name", column_name="姓名", widget=TextWidget())
-    gender = Field(attribute="mediator__gender", column_name="性别", widget=ChoiceWidget(Gender.values, "性别", aliases={"男性": "男", "女性": "女"}))
+    gender = Field(
+        attribute="mediator__gender",
+        column_name="性别",
+        widget=ChoiceWidget(Gender.values, "性别", aliases={"男性": "男", "女性": "女"}),
+    )
     id_number = Field(attribute="mediator__id_number", column_name="身份证号", widget=IdNumberWidget())
     birth_date = Field(attribute="mediator__birth_date", column_name="出生日期", widget=DateWidget("出生日期"))
     ethnicity = Field(attribute="mediator__ethnicity", column_name="民族", widget=TextWidget())
@@ -238,8 +263,11 @@ class MediatorResource(KindResource):
     education = Field(attribute="mediator__education", column_name="学历", widget=TextWidget())
     phone = Field(attribute="mediator__phone", column_name="联系电话", widget=PhoneWidget())
     organization = Field(
-        attribute="organization", column_name="所属调解组织",
-        widget=NaturalKeyWidget(Organization, "name", label="所属调解组织", hint="，请先导入调解组织（名称须与系统中完全一致）"),
+        attribute="organization",
+        column_name="所属调解组织",
+        widget=NaturalKeyWidget(
+            Organization, "name", label="所属调解组织", hint="，请先导入调解组织（名称须与系统中完全一致）"
+        ),
     )
     role = Field(attribute="role", column_name="职务", widget=ChoiceWidget(Role.values, "职务"))
     employment = Field(attribute="employment", column_name="专兼职", widget=ChoiceWidget(Employment.values, "专兼职"))
@@ -266,8 +294,22 @@ class MediatorResource(KindResource):
     class Meta:
         model = Membership
         fields = (
-            "name", "gender", "id_number", "birth_date", "ethnicity", "political_status", "education", "phone",
-            "organization", "role", "employment", "start_date", "end_date", "categories", "domains", "remarks",
+            "name",
+            "gender",
+            "id_number",
+            "birth_date",
+            "ethnicity",
+            "political_status",
+            "education",
+            "phone",
+            "organization",
+            "role",
+            "employment",
+            "start_date",
+            "end_date",
+            "categories",
+            "domains",
+            "remarks",
         )
         export_order = fields
 
@@ -277,7 +319,9 @@ class MediatorResource(KindResource):
             from registry.scope import visible
 
             queryset = visible(Membership.objects.filter(mediator__in=queryset), self.user)
-        return queryset.select_related("mediator", "organization").order_by("mediator__name", "mediator__id_number", "pk")
+        return queryset.select_related("mediator", "organization").order_by(
+            "mediator__name", "mediator__id_number", "pk"
+        )
 
     def column_of(self, attribute: str) -> str:
         for f in self.get_import_fields():
@@ -286,7 +330,11 @@ class MediatorResource(KindResource):
         return super().column_of(attribute)
 
     def plan(self, rows: list[Row], ctx: ImportContext) -> None:
-        mediator_columns = {f.attribute[len("mediator__"):]: f.column_name for f in self.get_import_fields() if f.attribute.startswith("mediator__")}
+        mediator_columns = {
+            f.attribute[len("mediator__") :]: f.column_name
+            for f in self.get_import_fields()
+            if f.attribute.startswith("mediator__")
+        }
         by_person: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
             # rows with a bad cell still take part, so every problem of the file is reported
@@ -315,14 +363,15 @@ class MediatorResource(KindResource):
                 for attr, value in row.values.items():
                     if not attr.startswith("mediator__"):
                         continue
-                    name = attr[len("mediator__"):]
+                    name = attr[len("mediator__") :]
                     if value in (None, "") and name != "id_number":
                         data.setdefault(name, value)
                         continue
                     if name in stated_on and not _agree(data[name], value):
                         shown = lambda v: f"{v:%Y-%m-%d}" if hasattr(v, "year") else v  # noqa: E731
                         ctx.error(
-                            row, mediator_columns[name],
+                            row,
+                            mediator_columns[name],
                             f"同一身份证号在第{stated_on[name]}行的{mediator_columns[name]}是“{shown(data[name])}”，"
                             f"这里是“{shown(value)}”；同一人的个人信息在各行必须一致。",
                         )
@@ -342,7 +391,11 @@ class MediatorResource(KindResource):
             person_changed = old is not None and any(getattr(person, n) != old[n] for n in tracked)
             if person_changed and ctx.scoped and not self._person_visible(person, posts, ctx):
                 # reported, and the posts below are still checked so every problem of the row shows
-                ctx.error(first, "身份证号", f"调解员{person.name}（{id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。")
+                ctx.error(
+                    first,
+                    "身份证号",
+                    f"调解员{person.name}（{id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。",
+                )
             elif old is None:
                 ctx.create(person)
             elif person_changed:
@@ -356,7 +409,11 @@ class MediatorResource(KindResource):
                 if org is None or not row.values.get("employment"):
                     continue  # already reported on this row
                 if org.pk in org_rows:
-                    ctx.error(row, "所属调解组织", f"该调解员在“{org}”的任职已在第{org_rows[org.pk]}行填写；同一人同一组织只能填写一行。")
+                    ctx.error(
+                        row,
+                        "所属调解组织",
+                        f"该调解员在“{org}”的任职已在第{org_rows[org.pk]}行填写；同一人同一组织只能填写一行。",
+                    )
                     continue
                 org_rows[org.pk] = row.number
                 if ctx.scoped and org.area_id not in ctx.area_ids:
@@ -366,7 +423,9 @@ class MediatorResource(KindResource):
                 post_old = None if post is None else {n: getattr(post, n) for n in ("role", "employment", "end_date")}
                 if post is None:
                     post = Membership(organization=org, start_date=row.values.get("start_date"))
-                post.role = row.values.get("role") or (post_old["role"] if post_old and "role" not in row.values else Role.MEDIATOR)
+                post.role = row.values.get("role") or (
+                    post_old["role"] if post_old and "role" not in row.values else Role.MEDIATOR
+                )
                 post.employment = row.values["employment"]
                 if "end_date" in row.values or post_old is None:
                     post.end_date = row.values.get("end_date")
@@ -394,7 +453,14 @@ class MediatorResource(KindResource):
                 if r.status is None:
                     r.status = INVALID
 
-    def _clean_person(self, person: Mediator, person_rows: list[Row], stated_on: dict[str, int], columns: dict[str, str], ctx: ImportContext) -> None:
+    def _clean_person(
+        self,
+        person: Mediator,
+        person_rows: list[Row],
+        stated_on: dict[str, int],
+        columns: dict[str, str],
+        ctx: ImportContext,
+    ) -> None:
         """The admin's validation of the person; each message goes to the row that stated the value."""
         try:
             person.clean_fields(exclude=self.prevalidated_fields)
@@ -408,11 +474,15 @@ class MediatorResource(KindResource):
     def _person_visible(self, person: Mediator, posts: dict[int, list[Membership]], ctx: ImportContext) -> bool:
         return any(self._organizations[p.organization_id].area_id in ctx.area_ids for p in posts.get(person.pk, []))
 
-    def _check_full_time(self, person: Mediator, planned: list[tuple[Row, Membership]], stored: list[Membership], ctx: ImportContext) -> None:
+    def _check_full_time(
+        self, person: Mediator, planned: list[tuple[Row, Membership]], stored: list[Membership], ctx: ImportContext
+    ) -> None:
         """Two overlapping 专职 posts — within the file or against a stored post — are an error."""
         in_file = {id(post) for _, post in planned}
         file_posts = [(row, post) for row, post in planned if post.employment == Employment.FULL_TIME]
-        others = [(None, post) for post in stored if id(post) not in in_file and post.employment == Employment.FULL_TIME]
+        others = [
+            (None, post) for post in stored if id(post) not in in_file and post.employment == Employment.FULL_TIME
+        ]
         for i, (row, post) in enumerate(file_posts):
             for other_row, other in file_posts[:i] + others:
                 if _overlap(post, other):
@@ -462,7 +532,8 @@ class ExpertResource(KindResource):
     phone = Field(attribute="phone", column_name="联系电话", widget=PhoneWidget())
     joined_date = Field(attribute="joined_date", column_name="入库日期", widget=DateWidget("入库日期"))
     organizations = Field(
-        attribute="organizations", column_name="服务调解组织",
+        attribute="organizations",
+        column_name="服务调解组织",
         widget=ManyNaturalKeysWidget(Organization, "name", label="服务调解组织", hint="，请先导入调解组织"),
     )
 
@@ -489,7 +560,8 @@ class ExpertResource(KindResource):
             areas = scope_areas(self.user) if self.user is not None else None
             self._visible_area_ids = None if areas is None else set(areas.values_list("pk", flat=True))
         names = sorted(
-            o.name for o in obj.organizations.all()
+            o.name
+            for o in obj.organizations.all()
             if self._visible_area_ids is None or o.area_id in self._visible_area_ids
         )
         return "、".join(names)

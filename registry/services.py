@@ -8,7 +8,14 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from registry.models import FULL_TIME_CONSTRAINT, TOWN_LEVELS, Area, Membership, StaffProfile, full_time_conflict_message
+from registry.models import (
+    FULL_TIME_CONSTRAINT,
+    TOWN_LEVELS,
+    Area,
+    Membership,
+    StaffProfile,
+    full_time_conflict_message,
+)
 from registry.roles import StaffRole
 
 

@@ -80,13 +80,9 @@ def _normalize_id_text(value: str) -> str:
         )
     number = ric.compact(text)
     if len(number) != 18:
-        raise ValidationError(
-            f"身份证号应为18位，“{value}”是{len(number)}位。", code="length"
-        )
+        raise ValidationError(f"身份证号应为18位，“{value}”是{len(number)}位。", code="length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError(
-            f"身份证号“{value}”格式不正确：前17位应为数字，最后一位为数字或X。", code="format"
-        )
+        raise ValidationError(f"身份证号“{value}”格式不正确：前17位应为数字，最后一位为数字或X。", code="format")
     try:
         birth = ric.get_birth_date(number)
     except Exception:
@@ -95,9 +91,7 @@ def _normalize_id_text(value: str) -> str:
             code="birth_date",
         ) from None
     if birth > datetime.date.today():
-        raise ValidationError(
-            f"身份证号“{number}”中的出生日期 {birth:%Y-%m-%d} 晚于今天。", code="birth_date"
-        )
+        raise ValidationError(f"身份证号“{number}”中的出生日期 {birth:%Y-%m-%d} 晚于今天。", code="birth_date")
     if birth.year < 1900:
         raise ValidationError(
             f"身份证号“{number}”中的出生日期 {birth:%Y-%m-%d} 早于1900年，请核对。",
@@ -203,14 +197,10 @@ def normalize_period(value: object) -> str:
             )
     match = _PERIOD.match(text)
     if not match:
-        raise ValidationError(
-            f"所属期间“{value}”格式不正确：应为 YYYY-MM（如 2022-03）。", code="invalid"
-        )
+        raise ValidationError(f"所属期间“{value}”格式不正确：应为 YYYY-MM（如 2022-03）。", code="invalid")
     year, month = int(match.group(1)), int(match.group(2) or match.group(3))
     if not 1 <= month <= 12:
-        raise ValidationError(
-            f"所属期间“{value}”中的月份 {month} 无效：月份应为 01–12。", code="invalid_month"
-        )
+        raise ValidationError(f"所属期间“{value}”中的月份 {month} 无效：月份应为 01–12。", code="invalid_month")
     if not 2000 <= year <= 2100:
         raise ValidationError(f"所属期间“{value}”中的年份 {year} 不合理，请核对。", code="invalid_year")
     return f"{year:04d}-{month:02d}"
@@ -234,13 +224,13 @@ def normalize_amount(value: object, label: str = "金额", positive: bool = True
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise ValidationError(f"{label}“{value}”不是数字：应填写金额，如 1200 或 1200.50。", code="invalid") from None
+            raise ValidationError(
+                f"{label}“{value}”不是数字：应填写金额，如 1200 或 1200.50。", code="invalid"
+            ) from None
     if not amount.is_finite():
         raise ValidationError(f"{label}“{value}”不是数字。", code="invalid")
     if amount != amount.quantize(CENT):
-        raise ValidationError(
-            f"{label}“{value}”超过2位小数：金额精确到分，最多保留2位小数。", code="decimal_places"
-        )
+        raise ValidationError(f"{label}“{value}”超过2位小数：金额精确到分，最多保留2位小数。", code="decimal_places")
     if positive and amount <= 0:
         raise ValidationError(f"{label}“{value}”必须大于0。", code="not_positive")
     return amount.quantize(CENT)

@@ -15,7 +15,14 @@ from django_tables2 import RequestConfig
 
 from registry.filtersets import ReportFilterSet
 from registry.reporting import (
-    REPORTS, Report, ReportError, may_read, percent, render_xlsx, report_spec, run_report,
+    REPORTS,
+    Report,
+    ReportError,
+    may_read,
+    percent,
+    render_xlsx,
+    report_spec,
+    run_report,
 )
 from registry.tables import report_table
 
@@ -32,9 +39,11 @@ def rate_bars(report: Report) -> list[dict]:
     """Bar geometry for the template: fill and target marker as percentages of the width."""
     return [
         {
-            "rate": rate, "width": round(rate.rate * 100, 1),
+            "rate": rate,
+            "width": round(rate.rate * 100, 1),
             "target_at": None if rate.target is None else round(rate.target * 100, 1),
-            "rate_text": percent(rate.rate), "target_text": percent(rate.target),
+            "rate_text": percent(rate.rate),
+            "target_text": percent(rate.target),
         }
         for rate in report.rates or []
     ]
@@ -48,8 +57,13 @@ def report_view(request, name: str):
     if not may_read(request.user, spec):
         raise PermissionDenied
     filterset = ReportFilterSet(request.GET, spec=spec, request=request)
-    context = {**admin.site.each_context(request), "spec": spec, "filterset": filterset, "title": spec.title,
-               "reports": readable_reports(request.user)}
+    context = {
+        **admin.site.each_context(request),
+        "spec": spec,
+        "filterset": filterset,
+        "title": spec.title,
+        "reports": readable_reports(request.user),
+    }
     if not filterset.form.is_valid():
         return render(request, "reports/report.html", context, status=400)
     try:
@@ -70,8 +84,12 @@ def report_view(request, name: str):
         return response
     query = request.GET.copy()
     query["export"] = "xlsx"
-    context.update(report=report, bars=rate_bars(report), tables=list(zip(report.tables, tables)),
-                   export_url=f"{reverse('report', args=[spec.name])}?{query.urlencode()}")
+    context.update(
+        report=report,
+        bars=rate_bars(report),
+        tables=list(zip(report.tables, tables)),
+        export_url=f"{reverse('report', args=[spec.name])}?{query.urlencode()}",
+    )
     return render(request, "reports/report.html", context)
 
 
@@ -81,8 +99,12 @@ def dashboard_view(request):
     if not specs:
         raise PermissionDenied
     filterset = ReportFilterSet(request.GET, spec=None, request=request)
-    context = {**admin.site.each_context(request), "title": "政策达标情况总览", "filterset": filterset,
-               "reports": specs}
+    context = {
+        **admin.site.each_context(request),
+        "title": "政策达标情况总览",
+        "filterset": filterset,
+        "reports": specs,
+    }
     if not filterset.form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     params = filterset.params(request.user)

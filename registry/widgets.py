@@ -184,8 +184,10 @@ class IntegerWidget(Widget):
             number = Decimal(text)
         except InvalidOperation:
             number = None
-        if number is None or number != number.to_integral_value() or (
-            self.minimum is not None and number < self.minimum
+        if (
+            number is None
+            or number != number.to_integral_value()
+            or (self.minimum is not None and number < self.minimum)
         ):
             floor = f"不小于{self.minimum}的" if self.minimum is not None else ""
             raise ValueError(f"{self.label}“{text}”应为{floor}整数。")

@@ -24,8 +24,19 @@ from registry.scope import scope_areas
 from subsidies.exports import payouts_xlsx
 from subsidies.models import LOCKED_STATUSES, Budget, Payout, PayoutStatus, SubsidyStandard
 from subsidies.services import (
-    APPROVE_PERMISSION, PAY_PERMISSION, budget_lines, district_budget_area_ids, over_budget, over_standard_q,
-    payout_approve, payout_mark_paid, payout_organization, payout_resubmit, payout_return, payout_save, with_standard,
+    APPROVE_PERMISSION,
+    PAY_PERMISSION,
+    budget_lines,
+    district_budget_area_ids,
+    over_budget,
+    over_standard_q,
+    payout_approve,
+    payout_mark_paid,
+    payout_organization,
+    payout_resubmit,
+    payout_return,
+    payout_save,
+    with_standard,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,9 +44,17 @@ CLAIM_FORM_FIELDS = ["mediator", "organization", "kind", "period", "case_number"
 
 
 class PayoutActionForm(ActionForm):
-    note = forms.CharField(label="退回原因/审核说明", required=False, max_length=200,
-                           help_text="退回时必填；审核超标准或超预算的补贴时作为审核说明")
-    paid_date = forms.DateField(label="发放日期", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "size": 10}))
+    note = forms.CharField(
+        label="退回原因/审核说明",
+        required=False,
+        max_length=200,
+        help_text="退回时必填；审核超标准或超预算的补贴时作为审核说明",
+    )
+    paid_date = forms.DateField(
+        label="发放日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"placeholder": "YYYY-MM-DD", "size": 10}),
+    )
 
 
 class PayoutForm(forms.ModelForm):
@@ -95,15 +114,41 @@ class PayoutAdmin(ScopedAdmin):
     change_list_template = "admin/subsidies/payout/change_list.html"  # those buttons + the report link
     form = PayoutForm
     action_form = PayoutActionForm
-    list_display = ["mediator_name", "id_number", "kind", "period", "case_number", "amount_yuan", "status",
-                    "area", "organization", "standard_flag", "budget_flag", "paid_date"]
+    list_display = [
+        "mediator_name",
+        "id_number",
+        "kind",
+        "period",
+        "case_number",
+        "amount_yuan",
+        "status",
+        "area",
+        "organization",
+        "standard_flag",
+        "budget_flag",
+        "paid_date",
+    ]
     list_filter = ["status", "kind", TownFilter, OverStandardFilter, YearFilter]
     search_fields = ["mediator__name", "mediator__id_number", "case_number"]
     list_select_related = ["mediator", "organization", "area"]
     autocomplete_fields = ["mediator", "organization"]
     actions = ["approve", "return_payouts", "mark_paid", "resubmit", "export_xlsx"]
-    fields = ["mediator", "organization", "area", "kind", "period", "case_number", "case_grade", "amount",
-              "standard_info", "paid_date", "remarks", "status", "return_reason", "override_note"]
+    fields = [
+        "mediator",
+        "organization",
+        "area",
+        "kind",
+        "period",
+        "case_number",
+        "case_grade",
+        "amount",
+        "standard_info",
+        "paid_date",
+        "remarks",
+        "status",
+        "return_reason",
+        "override_note",
+    ]
 
     def get_queryset(self, request):
         return with_standard(super().get_queryset(request))
@@ -222,12 +267,16 @@ class PayoutAdmin(ScopedAdmin):
     @admin.action(description="审核通过所选补贴（司法局）", permissions=["approve"])
     def approve(self, request, queryset):
         note = self._action_data(request).get("note") or ""
-        self._run(request, lambda: payout_approve(payouts=queryset, user=request.user, note=note), "已审核 {n} 条补贴。")
+        self._run(
+            request, lambda: payout_approve(payouts=queryset, user=request.user, note=note), "已审核 {n} 条补贴。"
+        )
 
     @admin.action(description="退回所选补贴（司法局，须填写退回原因）", permissions=["approve"])
     def return_payouts(self, request, queryset):
         note = self._action_data(request).get("note") or ""
-        self._run(request, lambda: payout_return(payouts=queryset, user=request.user, reason=note), "已退回 {n} 条补贴。")
+        self._run(
+            request, lambda: payout_return(payouts=queryset, user=request.user, reason=note), "已退回 {n} 条补贴。"
+        )
 
     @admin.action(description="标记所选补贴已发放（财政）", permissions=["pay"])
     def mark_paid(self, request, queryset):
@@ -236,12 +285,17 @@ class PayoutAdmin(ScopedAdmin):
             self.message_user(request, "发放日期格式不正确，应为 YYYY-MM-DD，未做任何更改。", messages.ERROR)
             return
         paid = data.get("paid_date") or timezone.localdate()
-        self._run(request, lambda: payout_mark_paid(payouts=queryset, user=request.user, paid_date=paid),
-                  "已标记 {n} 条补贴为已发放。")
+        self._run(
+            request,
+            lambda: payout_mark_paid(payouts=queryset, user=request.user, paid_date=paid),
+            "已标记 {n} 条补贴为已发放。",
+        )
 
     @admin.action(description="重新提交所选已退回补贴（修改后）", permissions=["change"])
     def resubmit(self, request, queryset):
-        self._run(request, lambda: payout_resubmit(payouts=queryset, user=request.user), "已重新提交 {n} 条补贴，待审核。")
+        self._run(
+            request, lambda: payout_resubmit(payouts=queryset, user=request.user), "已重新提交 {n} 条补贴，待审核。"
+        )
 
     @admin.action(description="导出所选补贴为财务发放表（.xlsx）", permissions=["pay"])
     def export_xlsx(self, request, queryset):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from registry.demo import DISTRICT, DEMO_NOTE, upsert
+from registry.demo import DEMO_NOTE, DISTRICT, upsert
 from registry.models import TOWN_LEVELS, Area, Employment, Membership, OrganizationKind, active_on
 from subsidies.models import Budget, CaseGrade, Payout, PayoutKind, PayoutStatus, SubsidyStandard
 
@@ -53,8 +53,11 @@ def seed(rng: random.Random) -> None:
     local = random.Random(30)  # not the shared rng: see the module docstring
     today = timezone.localdate()
     for kind, grade, amount, start in STANDARDS:
-        upsert(SubsidyStandard, {"kind": kind, "case_grade": grade, "effective_from": start},
-               {"amount": Decimal(amount), "remarks": "演示标准"})
+        upsert(
+            SubsidyStandard,
+            {"kind": kind, "case_grade": grade, "effective_from": start},
+            {"amount": Decimal(amount), "remarks": "演示标准"},
+        )
     months = _months(today, 12)
     district = Area.objects.get(name=DISTRICT)
     towns = list(Area.objects.filter(level__in=TOWN_LEVELS, parent=district).order_by("name"))
@@ -66,16 +69,26 @@ def seed(rng: random.Random) -> None:
             upsert(Budget, {"year": year, "area": town}, {"amount": Decimal(amount), "remarks": DEMO_NOTE})
 
     posts = list(
-        Membership.objects.filter(active_on(today), employment=Employment.FULL_TIME,
-                                  organization__kind__in=[OrganizationKind.TOWN, OrganizationKind.VILLAGE])
-        .select_related("mediator", "organization__area").order_by("organization__name", "mediator__id_number")
+        Membership.objects.filter(
+            active_on(today),
+            employment=Employment.FULL_TIME,
+            organization__kind__in=[OrganizationKind.TOWN, OrganizationKind.VILLAGE],
+        )
+        .select_related("mediator", "organization__area")
+        .order_by("organization__name", "mediator__id_number")
     )
     post_standard = lambda month: "1000.00" if month.year >= 2025 else "800.00"  # noqa: E731
     for index, post in enumerate(posts):
         for month in months:
             status, paid = _state(month, today)
-            values = {"organization": post.organization, "amount": Decimal(post_standard(month)),
-                      "status": status, "paid_date": paid, "remarks": DEMO_NOTE, "return_reason": ""}
+            values = {
+                "organization": post.organization,
+                "amount": Decimal(post_standard(month)),
+                "status": status,
+                "paid_date": paid,
+                "remarks": DEMO_NOTE,
+                "return_reason": "",
+            }
             if index == 0 and month == months[-1]:
                 values["amount"] = Decimal("1200.00")  # over standard: the bureau must explain
             if index % 9 == 4 and month == months[-3]:
@@ -91,17 +104,32 @@ def seed(rng: random.Random) -> None:
             grade = local.choice(list(CASE_AMOUNTS))
             status, paid = _state(month, today)
             number = f"（{month.year}）渡{town_index:02d}调字第{n:03d}号（演示）"
-            _payout(post, PayoutKind.CASE, month, number, {
-                "organization": post.organization, "case_grade": grade, "amount": Decimal(CASE_AMOUNTS[grade]),
-                "status": status, "paid_date": paid, "remarks": DEMO_NOTE, "return_reason": "",
-            })
+            _payout(
+                post,
+                PayoutKind.CASE,
+                month,
+                number,
+                {
+                    "organization": post.organization,
+                    "case_grade": grade,
+                    "amount": Decimal(CASE_AMOUNTS[grade]),
+                    "status": status,
+                    "paid_date": paid,
+                    "remarks": DEMO_NOTE,
+                    "return_reason": "",
+                },
+            )
 
 
 def _payout(post: Membership, kind: str, month: datetime.date, case_number: str, values: dict) -> Payout:
     from subsidies.models import normalize_case_number
 
-    lookup = {"mediator": post.mediator, "kind": kind, "period": f"{month:%Y-%m}",
-              "case_number": normalize_case_number(case_number)}
+    lookup = {
+        "mediator": post.mediator,
+        "kind": kind,
+        "period": f"{month:%Y-%m}",
+        "case_number": normalize_case_number(case_number),
+    }
     existing = Payout.objects.filter(**lookup).first()
     if existing is None:
         # a case number drawn twice by the generator is simply not claimed twice

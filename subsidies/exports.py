@@ -18,8 +18,21 @@ from registry.widgets import escape_formula
 from subsidies.models import Payout
 
 MONEY_FORMAT = "¥#,##0.00"
-HEADER = ["序号", "姓名", "身份证号", "所属镇街", "所属调解组织", "补贴类型", "所属期间", "案件编号", "案件等级",
-          "金额（元）", "状态", "发放日期", "备注"]
+HEADER = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "所属镇街",
+    "所属调解组织",
+    "补贴类型",
+    "所属期间",
+    "案件编号",
+    "案件等级",
+    "金额（元）",
+    "状态",
+    "发放日期",
+    "备注",
+]
 AMOUNT_COLUMN = HEADER.index("金额（元）") + 1
 ID_COLUMN = HEADER.index("身份证号") + 1
 
@@ -33,13 +46,27 @@ def payouts_xlsx(payouts: QuerySet[Payout]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     total, count = Decimal("0.00"), 0
-    rows = payouts.select_related("mediator", "organization", "area").order_by("area__name", "period", "mediator__name", "pk")
+    rows = payouts.select_related("mediator", "organization", "area").order_by(
+        "area__name", "period", "mediator__name", "pk"
+    )
     for count, payout in enumerate(rows, start=1):
-        sheet.append([
-            count, escape_formula(payout.mediator.name), payout.mediator.id_number, payout.area.name,
-            escape_formula(payout.organization.name), payout.kind, payout.period, escape_formula(payout.case_number),
-            payout.case_grade, payout.amount, payout.status, payout.paid_date, escape_formula(payout.remarks),
-        ])
+        sheet.append(
+            [
+                count,
+                escape_formula(payout.mediator.name),
+                payout.mediator.id_number,
+                payout.area.name,
+                escape_formula(payout.organization.name),
+                payout.kind,
+                payout.period,
+                escape_formula(payout.case_number),
+                payout.case_grade,
+                payout.amount,
+                payout.status,
+                payout.paid_date,
+                escape_formula(payout.remarks),
+            ]
+        )
         total += payout.amount
     sheet.append(["合计", f"{count} 笔"] + [None] * (AMOUNT_COLUMN - 3) + [total])
     last = sheet.max_row

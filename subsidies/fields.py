@@ -9,6 +9,7 @@ from django.db import models
 
 from registry.validators import normalize_amount, normalize_period
 
+
 class PeriodField(models.CharField):
     """所属期间, stored 'YYYY-MM' so it sorts and compares as text."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -64,7 +65,10 @@ class StandardQuerySet(models.QuerySet):
 class SubsidyStandard(models.Model):
     kind = models.CharField("补贴类型", max_length=10, choices=PayoutKind.choices)
     case_grade = models.CharField(
-        "案件等级", max_length=10, choices=CaseGrade.choices, blank=True,
+        "案件等级",
+        max_length=10,
+        choices=CaseGrade.choices,
+        blank=True,
         help_text="仅以案定补按等级定标准；留空表示该类型的通用标准",
     )
     amount = MoneyField("标准金额（元/月或元/件）")
@@ -111,7 +115,10 @@ class Budget(models.Model):
 
     year = models.PositiveIntegerField("年度")
     area = models.ForeignKey(
-        Area, verbose_name="镇街或区县", on_delete=models.PROTECT, related_name="subsidy_budgets",
+        Area,
+        verbose_name="镇街或区县",
+        on_delete=models.PROTECT,
+        related_name="subsidy_budgets",
         limit_choices_to={"level__in": (*TOWN_LEVELS, AreaLevel.DISTRICT)},
         help_text="镇街预算只算该镇街（含村、社区）的补贴；区县预算是全区合计",
     )
@@ -125,7 +132,8 @@ class Budget(models.Model):
         ordering = ["-year", "area__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "area"], name="subsidies_budget_unique_year_area",
+                fields=["year", "area"],
+                name="subsidies_budget_unique_year_area",
                 violation_error_message="该区划在该年度已有预算，请修改原有记录。",
             ),
         ]
@@ -151,11 +159,20 @@ class PayoutQuerySet(ScopedQuerySet):
 class Payout(models.Model):
     mediator = models.ForeignKey(Mediator, verbose_name="调解员", on_delete=models.PROTECT, related_name="payouts")
     organization = models.ForeignKey(
-        Organization, verbose_name="所属调解组织", on_delete=models.PROTECT, related_name="payouts", blank=True,
+        Organization,
+        verbose_name="所属调解组织",
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        blank=True,
         help_text="补贴所依据的任职，决定补贴归属的镇街；留空则按该调解员在所属期间的任职自动确定",
     )
     area = models.ForeignKey(
-        Area, verbose_name="所属镇街", on_delete=models.PROTECT, related_name="payouts", editable=False, blank=True,
+        Area,
+        verbose_name="所属镇街",
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        editable=False,
+        blank=True,
         help_text="调解组织所在镇街（村、社区归入所属镇街；区级组织归区县）",
     )
     kind = models.CharField("补贴类型", max_length=10, choices=PayoutKind.choices)
@@ -170,7 +187,9 @@ class Payout(models.Model):
     )
     return_reason = models.CharField("退回原因", max_length=200, blank=True, editable=False)
     override_note = models.CharField(
-        "超标准/超预算审核说明", max_length=200, blank=True,
+        "超标准/超预算审核说明",
+        max_length=200,
+        blank=True,
         help_text="金额高于补贴标准或超出剩余预算时，司法局审核须填写",
     )
     history = HistoricalRecords()
@@ -190,12 +209,14 @@ class Payout(models.Model):
                 violation_error_message="该调解员同一补贴类型、所属期间和案件编号的补贴已存在，请修改原记录。",
             ),
             models.UniqueConstraint(
-                fields=["case_number"], condition=~Q(case_number=""),
+                fields=["case_number"],
+                condition=~Q(case_number=""),
                 name="subsidies_payout_unique_case_number",
                 violation_error_message="该案件编号已申报过补贴，同一案件只能补贴一次。",
             ),
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="subsidies_payout_amount_positive",
+                condition=Q(amount__gt=0),
+                name="subsidies_payout_amount_positive",
                 violation_error_message="金额必须大于0。",
             ),
             models.CheckConstraint(
@@ -248,7 +269,9 @@ class Payout(models.Model):
             changed = self.changed_claim_fields()
             if changed:
                 labels = "、".join(str(self._meta.get_field(n.removesuffix("_id")).verbose_name) for n in changed)
-                raise ValidationError(f"该补贴已{stored}，{labels}已锁定，不能修改；如确需更正，请由司法局退回后重新申报。")
+                raise ValidationError(
+                    f"该补贴已{stored}，{labels}已锁定，不能修改；如确需更正，请由司法局退回后重新申报。"
+                )
         if self.kind == PayoutKind.CASE and not self.case_number:
             errors["case_number"] = "以案定补必须填写案件编号。"
         if self.case_grade and self.kind != PayoutKind.CASE:
@@ -264,8 +287,10 @@ class Payout(models.Model):
     def _check_references(self, errors: dict[str, str]) -> None:
         if self.case_number and "case_number" not in errors:
             earlier = (
-                Payout.objects.filter(case_number=self.case_number).exclude(pk=self.pk)
-                .select_related("mediator").first()
+                Payout.objects.filter(case_number=self.case_number)
+                .exclude(pk=self.pk)
+                .select_related("mediator")
+                .first()
             )
             if earlier:
                 errors["case_number"] = case_taken_message(self.case_number, earlier)

@@ -45,8 +45,13 @@ def _money_sums() -> dict:
 
 
 def _row(dimension: str, name: str, values: dict, **extra) -> dict:
-    row = {"dimension": dimension, "dimension_label": DIMENSIONS[dimension], "name": name, **extra,
-           "count": values.get("count") or 0}
+    row = {
+        "dimension": dimension,
+        "dimension_label": DIMENSIONS[dimension],
+        "name": name,
+        **extra,
+        "count": values.get("count") or 0,
+    }
     for key in ("total", *STATUS_KEYS.values()):
         row[key] = (values.get(key) or ZERO).quantize(Decimal("0.01"))
     return row
@@ -64,7 +69,9 @@ def _with_budget(row: dict, budget: Decimal | None) -> dict:
 
 def subsidies(params: ReportParams) -> Report:
     """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
-    last_period = min(f"{params.year}-12", f"{params.as_of:%Y-%m}") if params.as_of.year == params.year else f"{params.year}-12"
+    last_period = (
+        min(f"{params.year}-12", f"{params.as_of:%Y-%m}") if params.as_of.year == params.year else f"{params.year}-12"
+    )
     payouts = params.scope(
         Payout.objects.filter(status__in=COUNTED_STATUSES, period__gte=f"{params.year}-01", period__lte=last_period)
     ).order_by()
@@ -72,7 +79,9 @@ def subsidies(params: ReportParams) -> Report:
 
     budgets = params.scope(Budget.objects.filter(year=params.year))  # a clerk sees only their town's
     budget_by_area = {b.area_id: (b.area.name, b.amount, b.area.level) for b in budgets.select_related("area")}
-    district_budget = next((amount for _, amount, level in budget_by_area.values() if level == AreaLevel.DISTRICT), None)
+    district_budget = next(
+        (amount for _, amount, level in budget_by_area.values() if level == AreaLevel.DISTRICT), None
+    )
     whole_district = params.town is None and (params.user is None or not is_scoped(params.user))
 
     total = payouts.aggregate(**sums)
@@ -108,11 +117,19 @@ def subsidies(params: ReportParams) -> Report:
 
     by_mediator = (
         payouts.values("mediator_id", "mediator__name", "mediator__id_number", "area__name")
-        .annotate(**sums).order_by("area__name", "mediator__name", "mediator__id_number")
+        .annotate(**sums)
+        .order_by("area__name", "mediator__name", "mediator__id_number")
     )
     rows += [
-        _row("mediator", r["mediator__name"], r, mediator=r["mediator__name"], mediator_id=r["mediator_id"],
-             id_number=r["mediator__id_number"], area=r["area__name"])
+        _row(
+            "mediator",
+            r["mediator__name"],
+            r,
+            mediator=r["mediator__name"],
+            mediator_id=r["mediator_id"],
+            id_number=r["mediator__id_number"],
+            area=r["area__name"],
+        )
         for r in by_mediator
     ]
 
@@ -124,10 +141,20 @@ def subsidies(params: ReportParams) -> Report:
     if last_period != f"{params.year}-12":
         notes.append(f"统计期间：{params.year}-01 至 {last_period}。")
     return Report(
-        name="subsidies", title="", as_of=params.as_of, year=params.year, columns=COLUMNS, rows=rows,
+        name="subsidies",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        columns=COLUMNS,
+        rows=rows,
         rates=None,
-        summary=[("补贴合计（元）", rows[0]["total"]), ("笔数", rows[0]["count"]),
-                 ("已发放（元）", rows[0]["paid"]), ("预算（元）", rows[0]["budget"]), ("剩余预算（元）", rows[0]["remaining"])],
+        summary=[
+            ("补贴合计（元）", rows[0]["total"]),
+            ("笔数", rows[0]["count"]),
+            ("已发放（元）", rows[0]["paid"]),
+            ("预算（元）", rows[0]["budget"]),
+            ("剩余预算（元）", rows[0]["remaining"]),
+        ],
         notes=notes,
     )
 
@@ -135,4 +162,3 @@ def subsidies(params: ReportParams) -> Report:
 def monthly_totals(report: Report) -> list[dict]:
     """The month rows of a subsidies report, for the bar chart."""
     return [row for row in report.rows if row["dimension"] == "month"]
-

@@ -21,16 +21,34 @@ from registry.importing import ImportContext, KindResource, Row, name_mismatch
 from registry.models import Mediator, Membership
 from registry.validators import normalize_id_number
 from registry.widgets import (
-    ChoiceWidget, DateWidget, MoneyWidget, MonthWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text,
+    ChoiceWidget,
+    DateWidget,
+    MoneyWidget,
+    MonthWidget,
+    NaturalKeyWidget,
+    TextWidget,
+    is_blank,
+    normalize_text,
 )
 from subsidies.models import (
-    CLAIM_FIELDS, LOCKED_STATUSES, Payout, PayoutKind, PayoutStatus, case_taken_message, normalize_case_number,
+    CLAIM_FIELDS,
+    LOCKED_STATUSES,
+    Payout,
+    PayoutKind,
+    PayoutStatus,
+    case_taken_message,
+    normalize_case_number,
 )
 from subsidies.services import post_rank
 
 COLUMN_OF_FIELD = {
-    "mediator_id": "身份证号", "organization_id": "身份证号", "kind": "补贴类型", "period": "所属期间",
-    "case_number": "案件编号", "case_grade": "补贴类型", "amount": "金额",
+    "mediator_id": "身份证号",
+    "organization_id": "身份证号",
+    "kind": "补贴类型",
+    "period": "所属期间",
+    "case_number": "案件编号",
+    "case_grade": "补贴类型",
+    "amount": "金额",
 }
 
 
@@ -56,9 +74,11 @@ class PayoutResource(KindResource):
     scope_column = "身份证号"
 
     id_number = Field(
-        attribute="mediator", column_name="身份证号",
-        widget=NaturalKeyWidget(Mediator, "id_number", label="身份证号", hint="，系统中没有该调解员，请先导入调解员",
-                                normalize=_id_key),
+        attribute="mediator",
+        column_name="身份证号",
+        widget=NaturalKeyWidget(
+            Mediator, "id_number", label="身份证号", hint="，系统中没有该调解员，请先导入调解员", normalize=_id_key
+        ),
     )
     name = Field(attribute="mediator_name", column_name="姓名", widget=TextWidget())
     kind_ = Field(attribute="kind", column_name="补贴类型", widget=ChoiceWidget(PayoutKind.values, "补贴类型"))
@@ -78,8 +98,14 @@ class PayoutResource(KindResource):
         "发放日期": "可不填；财政发放后由财政标记。",
         "备注": "",
     }
-    template_example = {"身份证号": "500104197001010011", "姓名": "张三", "补贴类型": "以案定补",
-                        "所属期间": "2022-03", "案件编号": "(2022)渝0104民调12号", "金额": "200.00"}
+    template_example = {
+        "身份证号": "500104197001010011",
+        "姓名": "张三",
+        "补贴类型": "以案定补",
+        "所属期间": "2022-03",
+        "案件编号": "(2022)渝0104民调12号",
+        "金额": "200.00",
+    }
 
     class Meta:
         model = Payout
@@ -104,7 +130,7 @@ class PayoutResource(KindResource):
         mediator_ids = sorted({key[0] for key in keys if key[0]})
         found: dict[tuple, models.Model] = {}
         for start in range(0, len(mediator_ids), 5000):
-            chunk = Payout.objects.filter(mediator_id__in=mediator_ids[start:start + 5000]).select_related(
+            chunk = Payout.objects.filter(mediator_id__in=mediator_ids[start : start + 5000]).select_related(
                 "mediator", "organization__area"
             )
             for payout in chunk:
@@ -136,18 +162,22 @@ class PayoutResource(KindResource):
             changed = obj.changed_claim_fields()
             if changed:
                 stored = obj._stored
-                what = "、".join(
-                    f"{COLUMN_OF_FIELD[n]}（原为 {stored[n]}，本行为 {getattr(obj, n)}）" for n in changed
+                what = "、".join(f"{COLUMN_OF_FIELD[n]}（原为 {stored[n]}，本行为 {getattr(obj, n)}）" for n in changed)
+                ctx.error(
+                    row,
+                    COLUMN_OF_FIELD[changed[0]],
+                    f"该补贴已{obj.stored_status}，不能再修改：{what}。如确需更正，请联系司法局退回后重新报送。",
                 )
-                ctx.error(row, COLUMN_OF_FIELD[changed[0]],
-                          f"该补贴已{obj.stored_status}，不能再修改：{what}。如确需更正，请联系司法局退回后重新报送。")
                 return
         if obj.organization_id is None:
             organization = self._organization_for(obj)
             if organization is None:
                 where = "您管辖范围内的" if ctx.scoped else ""
-                ctx.error(row, "身份证号",
-                          f"{obj.mediator.name}（{obj.mediator.id_number}）没有在{where}调解组织任职，无法确定补贴归属；请先导入其任职。")
+                ctx.error(
+                    row,
+                    "身份证号",
+                    f"{obj.mediator.name}（{obj.mediator.id_number}）没有在{where}调解组织任职，无法确定补贴归属；请先导入其任职。",
+                )
                 return
             obj.organization = organization
         obj._references_checked = True  # below, for the whole file
@@ -158,8 +188,11 @@ class PayoutResource(KindResource):
         if earlier is not None and earlier.pk != obj.pk:
             ctx.error(row, "案件编号", case_taken_message(obj.case_number, earlier))
         elif obj.case_number in self._case_rows:
-            ctx.error(row, "案件编号",
-                      f"案件编号“{obj.case_number}”与第{self._case_rows[obj.case_number]}行相同；同一案件只能补贴一次。")
+            ctx.error(
+                row,
+                "案件编号",
+                f"案件编号“{obj.case_number}”与第{self._case_rows[obj.case_number]}行相同；同一案件只能补贴一次。",
+            )
         else:
             self._case_rows[obj.case_number] = row.number
 

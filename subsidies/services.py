@@ -21,7 +21,12 @@ from simple_history.utils import bulk_update_with_history
 
 from registry.models import AreaLevel, Employment, Mediator, Membership, Organization
 from subsidies.models import (
-    COMMITTED_STATUSES, TRANSITIONS, Budget, Payout, PayoutStatus, SubsidyStandard,
+    COMMITTED_STATUSES,
+    TRANSITIONS,
+    Budget,
+    Payout,
+    PayoutStatus,
+    SubsidyStandard,
 )
 
 ZERO = Decimal("0.00")
@@ -30,6 +35,7 @@ PAY_PERMISSION = "subsidies.pay_payout"
 
 
 # ---- standards -------------------------------------------------------------------------
+
 
 def standard_amount_expression(standards: Iterable[SubsidyStandard] | None = None) -> Case:
     """SQL for 'the standard in force for this payout' — one CASE over the (small) standards table.
@@ -70,6 +76,7 @@ def over_standard_q() -> Q:
 
 # ---- budgets ---------------------------------------------------------------------------
 
+
 @dataclass
 class BudgetLine:
     area_id: int
@@ -94,7 +101,9 @@ def budget_lines(years: Iterable[int]) -> dict[tuple[int, int], BudgetLine]:
     if not budgets:
         return {}
     used = (
-        Payout.objects.filter(status__in=COMMITTED_STATUSES, period__gte=f"{years[0]}-01", period__lte=f"{years[-1]}-12")
+        Payout.objects.filter(
+            status__in=COMMITTED_STATUSES, period__gte=f"{years[0]}-01", period__lte=f"{years[-1]}-12"
+        )
         .annotate(year=Substr("period", 1, 4))
         .values("area_id", "year")
         .annotate(total=Sum("amount"))
@@ -106,7 +115,11 @@ def budget_lines(years: Iterable[int]) -> dict[tuple[int, int], BudgetLine]:
         per_year[int(row["year"])] += row["total"]
     lines = {}
     for budget in budgets:
-        committed = per_year[budget.year] if budget.area.level == AreaLevel.DISTRICT else per_area[(budget.area_id, budget.year)]
+        committed = (
+            per_year[budget.year]
+            if budget.area.level == AreaLevel.DISTRICT
+            else per_area[(budget.area_id, budget.year)]
+        )
         lines[(budget.area_id, budget.year)] = BudgetLine(budget.area_id, budget.year, budget.amount, committed)
     return lines
 
@@ -115,7 +128,9 @@ def district_budget_area_ids() -> set[int]:
     return set(Budget.objects.filter(area__level=AreaLevel.DISTRICT).values_list("area_id", flat=True).distinct())
 
 
-def over_budget(payouts: Iterable[Payout], lines: dict[tuple[int, int], BudgetLine], district_ids: set[int]) -> dict[int, str]:
+def over_budget(
+    payouts: Iterable[Payout], lines: dict[tuple[int, int], BudgetLine], district_ids: set[int]
+) -> dict[int, str]:
     """pk → why approving these payouts, in order, would overrun a budget (town's or district's).
 
     Cumulative: the second of two claims that together exceed what is left is flagged.
@@ -136,6 +151,7 @@ def over_budget(payouts: Iterable[Payout], lines: dict[tuple[int, int], BudgetLi
 
 # ---- attribution -----------------------------------------------------------------------
 
+
 def payout_organization(*, mediator: Mediator, period: str, areas=None) -> Organization | None:
     """The post a subsidy is for: a post active in the period (full-time first), else the latest post.
 
@@ -151,12 +167,15 @@ def payout_organization(*, mediator: Mediator, period: str, areas=None) -> Organ
 
 
 def post_rank(post: Membership, first: datetime.date, last: datetime.date) -> tuple:
-    in_period = (post.start_date is None or post.start_date <= last) and (post.end_date is None or post.end_date >= first)
+    in_period = (post.start_date is None or post.start_date <= last) and (
+        post.end_date is None or post.end_date >= first
+    )
     latest_first = -(post.start_date or datetime.date.min).toordinal()
     return (not in_period, post.employment != Employment.FULL_TIME, latest_first, post.pk)
 
 
 # ---- writes and the workflow -----------------------------------------------------------
+
 
 def payout_save(*, payout: Payout, user=None) -> Payout:
     """Validate and save one claim; a concurrent duplicate case number becomes a clear error.
@@ -231,8 +250,10 @@ def payout_approve(*, payouts: QuerySet[Payout], user, note: str = "") -> int:
         payout.status = PayoutStatus.APPROVED
     if missing:
         raise ValidationError(
-            "以下补贴高于标准或超出预算，须填写审核说明后才能审核，未做任何更改：" + "；".join(missing[:10])
-            + (f"等{len(missing)}条" if len(missing) > 10 else "") + "。"
+            "以下补贴高于标准或超出预算，须填写审核说明后才能审核，未做任何更改："
+            + "；".join(missing[:10])
+            + (f"等{len(missing)}条" if len(missing) > 10 else "")
+            + "。"
         )
     return bulk_update_with_history(rows, Payout, ["status", "override_note"], default_user=user)
 

@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from registry.filtersets import ReportFilterSet
-from registry.reporting import ReportError, may_read, report_spec, run_report
-from registry.reporting import Table
+from registry.reporting import ReportError, Table, may_read, report_spec, run_report
 from registry.tables import report_table
 from subsidies.reports import COLUMNS, DIMENSIONS, monthly_totals
 
@@ -33,12 +32,32 @@ def month_bars(rows: list[dict]) -> dict:
             height = float(row[key] / top) * CHART_HEIGHT
             y -= height
             if height:
-                segments.append({"y": round(y, 1), "height": round(height, 1), "colour": colour,
-                                 "title": f"{row['month']} {label} ¥{row[key]:,.2f}"})
-        bars.append({"x": x, "label": row["month"][2:], "segments": segments, "total": f"{row['total']:,.0f}",
-                     "top": round(y - 4, 1)})
-    return {"bars": bars, "width": 110 + len(rows) * (BAR_WIDTH + BAR_GAP), "height": CHART_HEIGHT + 50,
-            "base": 20 + CHART_HEIGHT, "bar_width": BAR_WIDTH, "max": f"{top:,.2f}", "legend": SEGMENTS}
+                segments.append(
+                    {
+                        "y": round(y, 1),
+                        "height": round(height, 1),
+                        "colour": colour,
+                        "title": f"{row['month']} {label} ¥{row[key]:,.2f}",
+                    }
+                )
+        bars.append(
+            {
+                "x": x,
+                "label": row["month"][2:],
+                "segments": segments,
+                "total": f"{row['total']:,.0f}",
+                "top": round(y - 4, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 110 + len(rows) * (BAR_WIDTH + BAR_GAP),
+        "height": CHART_HEIGHT + 50,
+        "base": 20 + CHART_HEIGHT,
+        "bar_width": BAR_WIDTH,
+        "max": f"{top:,.2f}",
+        "legend": SEGMENTS,
+    }
 
 
 def report_view(request):
@@ -57,15 +76,21 @@ def report_view(request):
     for dimension, label in DIMENSIONS.items():
         title = label if dimension == "total" else f"按{label}"
         rows = [row for row in report.rows if row["dimension"] == dimension]
-        columns = [c for c in COLUMNS if c.key != "dimension_label"
-                   and (c.key != "id_number" or dimension == "mediator")
-                   and (c.key != "area" or dimension == "mediator")
-                   and (c.key not in ("budget", "used", "remaining", "over_budget") or dimension in ("total", "area"))]
+        columns = [
+            c
+            for c in COLUMNS
+            if c.key != "dimension_label"
+            and (c.key != "id_number" or dimension == "mediator")
+            and (c.key != "area" or dimension == "mediator")
+            and (c.key not in ("budget", "used", "remaining", "over_budget") or dimension in ("total", "area"))
+        ]
         tables.append((title, report_table(Table(dimension, title, columns, rows), prefix=f"{dimension}-")))
     query = request.GET.copy()
     query["export"] = "xlsx"
     context.update(
-        report=report, tables=tables, chart=month_bars(monthly_totals(report)),
+        report=report,
+        tables=tables,
+        chart=month_bars(monthly_totals(report)),
         export_url=f"{reverse('report', args=[spec.name])}?{query.urlencode()}",
         can_pay=request.user.has_perm("subsidies.pay_payout"),
     )

@@ -23,7 +23,11 @@ def district(db):
     a1 = Area.objects.create(name="新山社区", level=AreaLevel.COMMUNITY, parent=a)
     b1 = Area.objects.create(name="跃进社区", level=AreaLevel.COMMUNITY, parent=b)
     return SimpleNamespace(
-        district=d, a=a, b=b, a1=a1, b1=b1,
+        district=d,
+        a=a,
+        b=b,
+        a1=a1,
+        b1=b1,
         org_a=make_org("新山村街道人民调解委员会", OrganizationKind.TOWN, a),
         org_a1=make_org("新山社区人民调解委员会", OrganizationKind.VILLAGE, a1),
         org_b=make_org("跃进村街道人民调解委员会", OrganizationKind.TOWN, b),
@@ -34,6 +38,7 @@ def district(db):
 @pytest.fixture
 def users(district):
     """bureau, clerk_a (新山村街道), clerk_b (跃进村街道), hr, finance — all with PASSWORD."""
+
     def make(username, role, area=None):
         return staff_user_save(username=username, role=role, area_name=area, password=PASSWORD)[0]
 
@@ -49,6 +54,7 @@ def users(district):
 @pytest.fixture
 def client_as(client):
     """client_as(user) -> the test client logged in as that user."""
+
     def login(user):
         client.force_login(user)
         return client

@@ -17,7 +17,21 @@ from tests.factories import make_mediator, make_post
 # (admin_list._boolean_icon), which no translation can reach.
 # "min": math notation in the brands report's formula note.
 ALLOWED_WORDS = {
-    "excel", "xlsx", "xls", "csv", "json", "yyyy", "mm", "dd", "id", "cny", "mb", "ldap", "true", "false", "min",
+    "excel",
+    "xlsx",
+    "xls",
+    "csv",
+    "json",
+    "yyyy",
+    "mm",
+    "dd",
+    "id",
+    "cny",
+    "mb",
+    "ldap",
+    "true",
+    "false",
+    "min",
 }
 WORD = re.compile(r"[A-Za-z][\w'’]+(?:[ -][A-Za-z][\w'’]*)*")
 VISIBLE_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
@@ -62,7 +76,9 @@ def english_on(html: str, allowed: set[str]) -> set[str]:
 
 
 def test_the_scanner_finds_djangos_own_english():
-    page = '<a class="addlink">Add</a><input type="submit" value="Save"><p title="Log out">登录</p><script>var a;</script>'
+    page = (
+        '<a class="addlink">Add</a><input type="submit" value="Save"><p title="Log out">登录</p><script>var a;</script>'
+    )
     assert english_on(page, ALLOWED_WORDS) == {"Add", "Save", "Log out"}
     assert english_on("<p>下载 Excel 模板（.xlsx），日期 YYYY-MM-DD</p>", ALLOWED_WORDS) == set()
 
@@ -198,15 +214,23 @@ def payout(roster, district):
 
     from subsidies.models import Payout, PayoutKind
 
-    claim = Payout(mediator=roster, organization=district.org_a, kind=PayoutKind.POST, period="2022-03",
-                   amount=Decimal("800.00"))
+    claim = Payout(
+        mediator=roster, organization=district.org_a, kind=PayoutKind.POST, period="2022-03", amount=Decimal("800.00")
+    )
     claim.full_clean()
     claim.save()
     return claim
 
 
-@pytest.mark.parametrize("role, shown", [("hr", "500104********0018"), ("finance", "500104********0018"),
-                                         ("bureau", "500104197001010018"), ("clerk_a", "500104197001010018")])
+@pytest.mark.parametrize(
+    "role, shown",
+    [
+        ("hr", "500104********0018"),
+        ("finance", "500104********0018"),
+        ("bureau", "500104197001010018"),
+        ("clerk_a", "500104197001010018"),
+    ],
+)
 def test_payout_list_masks_id_numbers_like_the_roster(payout, users, client_as, role, shown):
     body = client_as(getattr(users, role)).get("/admin/subsidies/payout/").content.decode()
     assert shown in body

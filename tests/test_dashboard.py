@@ -16,10 +16,15 @@ def place(district):
 
 
 def bars(html: str) -> dict:
-    found = re.findall(r'<tr class="rate( short)?" data-category="([^"]+)" data-total="(\d+)" data-meeting="(\d+)" '
-                       r'data-rate="([^"]+)"', html)
-    return {(category, int(total), int(meeting), float(rate)): bool(short)
-            for short, category, total, meeting, rate in found}
+    found = re.findall(
+        r'<tr class="rate( short)?" data-category="([^"]+)" data-total="(\d+)" data-meeting="(\d+)" '
+        r'data-rate="([^"]+)"',
+        html,
+    )
+    return {
+        (category, int(total), int(meeting), float(rate)): bool(short)
+        for short, category, total, meeting, rate in found
+    }
 
 
 def panel(html: str, name: str) -> str:
@@ -72,5 +77,8 @@ def test_report_pages_have_no_untranslated_english(place, users, client_as):
     from tests.test_admin_ui import assert_no_english
 
     client = client_as(users.clerk_a)
-    urls = ["/reports/", *[f"/reports/{name}/?year=2021&sort=-{name}" for name in ["staffing", "experts", "committees", "rooms"]]]
+    urls = [
+        "/reports/",
+        *[f"/reports/{name}/?year=2021&sort=-{name}" for name in ["staffing", "experts", "committees", "rooms"]],
+    ]
     assert_no_english(client, urls, users.clerk_a)

@@ -1,7 +1,5 @@
 """Scope is security (SPEC §5): a clerk gets nothing of another town by any admin path."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import User
 
@@ -43,7 +41,10 @@ def test_search_does_not_reach_other_town(users, people, client_as):
 def test_change_url_of_other_town_is_refused(users, people, client_as):
     _, yi = people
     client = client_as(users.clerk_a)
-    for url in (f"/admin/registry/mediator/{yi.pk}/change/", f"/admin/registry/organization/{yi.memberships.get().organization_id}/change/"):
+    for url in (
+        f"/admin/registry/mediator/{yi.pk}/change/",
+        f"/admin/registry/organization/{yi.memberships.get().organization_id}/change/",
+    ):
         response = client.get(url, follow=True)
         assert yi.name not in response.content.decode()
         assert response.redirect_chain, url  # Django redirects to the index: "不存在"
@@ -76,12 +77,24 @@ def _mediator_form(district, organization, **extra):
     from tests.factories import make_id
 
     data = {
-        "name": "新来的", "id_number": make_id(seq=77), "gender": "", "birth_date": "", "phone": "",
-        "ethnicity": "", "political_status": "", "education": "", "domains": "", "remarks": "",
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
-        "memberships-0-organization": str(organization.pk), "memberships-0-role": "调解员",
-        "memberships-0-employment": Employment.PART_TIME, "memberships-0-start_date": "2022-01-01",
+        "name": "新来的",
+        "id_number": make_id(seq=77),
+        "gender": "",
+        "birth_date": "",
+        "phone": "",
+        "ethnicity": "",
+        "political_status": "",
+        "education": "",
+        "domains": "",
+        "remarks": "",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-organization": str(organization.pk),
+        "memberships-0-role": "调解员",
+        "memberships-0-employment": Employment.PART_TIME,
+        "memberships-0-start_date": "2022-01-01",
         "memberships-0-end_date": "",
     }
     data.update(extra)
@@ -100,9 +113,16 @@ def test_clerk_cannot_post_into_other_towns_organization(users, district, client
 
 
 def test_clerk_cannot_create_organization_in_other_town(users, district, client_as):
-    data = {"name": "越界调委会", "kind": "村（社区）人民调解委员会", "area": district.b1.pk, "phone": "",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"}
+    data = {
+        "name": "越界调委会",
+        "kind": "村（社区）人民调解委员会",
+        "area": district.b1.pk,
+        "phone": "",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
     response = client_as(users.clerk_a).post("/admin/registry/organization/add/", data)
     assert response.status_code == 200 and not Organization.objects.filter(name="越界调委会").exists()
 

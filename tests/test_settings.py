@@ -4,8 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,8 +24,13 @@ def test_secret_key_required_without_debug():
 
 
 def test_check_deploy_leaves_only_the_proxy_https_redirect():
-    result = run_manage("check", "--deploy", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k3y-" + "abcdefghij0123456789" * 3,
-                        DJANGO_ALLOWED_HOSTS="tiaojie.example.gov.cn")
+    result = run_manage(
+        "check",
+        "--deploy",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k3y-" + "abcdefghij0123456789" * 3,
+        DJANGO_ALLOWED_HOSTS="tiaojie.example.gov.cn",
+    )
     output = result.stdout + result.stderr
     warnings = re.findall(r"\((security\.W\d+)\)", output)
     assert warnings == ["security.W008"], output

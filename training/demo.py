@@ -18,7 +18,13 @@ from registry.models import Area, Membership
 from registry.scope import town_areas
 from training.models import Attendance, TrainingSession
 
-TOPICS = ["《人民调解法》与调解技巧", "矛盾纠纷排查化解", "婚姻家庭纠纷调解实务", "物业与邻里纠纷调解", "调解文书制作规范"]
+TOPICS = [
+    "《人民调解法》与调解技巧",
+    "矛盾纠纷排查化解",
+    "婚姻家庭纠纷调解实务",
+    "物业与邻里纠纷调解",
+    "调解文书制作规范",
+]
 SHORT_TOWN = "跳磴镇"
 TOWN_CODES = {name: f"Z{n:02d}" for n, (name, _) in enumerate(TOWNS, start=1)}
 
@@ -38,11 +44,18 @@ def seed(rng: random.Random) -> None:
             if date > today:
                 continue
             topic = TOPICS[(date.year + date.month + len(area.name)) % len(TOPICS)]
-            session = upsert(TrainingSession, {"code": code}, {
-                "name": f"{date.year}年{area.name}人民调解员集中培训（演示）", "area": area, "date": date,
-                "hours": Decimal("4") if level == "区级" else Decimal("2"), "topic": topic,
-                "venue": f"{area.name}司法所会议室（演示）",
-            })
+            session = upsert(
+                TrainingSession,
+                {"code": code},
+                {
+                    "name": f"{date.year}年{area.name}人民调解员集中培训（演示）",
+                    "area": area,
+                    "date": date,
+                    "hours": Decimal("4") if level == "区级" else Decimal("2"),
+                    "topic": topic,
+                    "venue": f"{area.name}司法所会议室（演示）",
+                },
+            )
             sign_in(session, rng)
 
 

@@ -35,13 +35,21 @@ class TrainingSession(models.Model):
     code = models.CharField("培训编号", max_length=50, unique=True)
     name = models.CharField("培训名称", max_length=150)
     area = models.ForeignKey(
-        Area, verbose_name="主办区划", on_delete=models.PROTECT, related_name="training_sessions",
-        limit_choices_to={"level__in": ORGANIZER_LEVELS}, help_text="区县（区级培训）或乡镇/街道（镇街培训）",
+        Area,
+        verbose_name="主办区划",
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+        limit_choices_to={"level__in": ORGANIZER_LEVELS},
+        help_text="区县（区级培训）或乡镇/街道（镇街培训）",
         error_messages={"invalid": "集中培训由区县或乡镇（街道）主办；村（社区）的培训请填写其所属镇街。"},
     )
     date = models.DateField("培训日期")
     hours = models.DecimalField(
-        "学时", max_digits=4, decimal_places=1, null=True, blank=True,
+        "学时",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.1"), message="学时应大于0。")],
     )
     topic = models.CharField("培训内容", max_length=200, blank=True)
@@ -73,7 +81,9 @@ class TrainingSession(models.Model):
         # A planned session may lie ahead, but not years ahead: 2203 is a typo for 2023.
         latest = timezone.localdate().year + 1
         if isinstance(self.date, datetime.date) and not FIRST_TRAINING_YEAR <= self.date.year <= latest:
-            errors["date"] = f"培训日期 {self.date:%Y-%m-%d} 不合理：应在{FIRST_TRAINING_YEAR}年至{latest}年之间，请核对年份。"
+            errors["date"] = (
+                f"培训日期 {self.date:%Y-%m-%d} 不合理：应在{FIRST_TRAINING_YEAR}年至{latest}年之间，请核对年份。"
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -53,10 +53,17 @@ def training(params: ReportParams) -> Report:
     untrained_by_town: dict[int, set[int]] = {}
     for post in idle_posts:
         town = post.organization.area.town
-        row = untrained.setdefault(post.mediator_id, {
-            "mediator_id": post.mediator_id, "name": post.mediator.name, "id_number": post.mediator.id_number,
-            "organizations": [], "towns": [], "employment": [],
-        })
+        row = untrained.setdefault(
+            post.mediator_id,
+            {
+                "mediator_id": post.mediator_id,
+                "name": post.mediator.name,
+                "id_number": post.mediator.id_number,
+                "organizations": [],
+                "towns": [],
+                "employment": [],
+            },
+        )
         row["organizations"].append(post.organization.name)
         row["employment"].append(post.employment)
         if town.name not in row["towns"]:
@@ -64,8 +71,13 @@ def training(params: ReportParams) -> Report:
         untrained_by_town.setdefault(town.pk, set()).add(post.mediator_id)
 
     hours = [
-        {"mediator_id": r["mediator"], "name": r["mediator__name"], "id_number": r["mediator__id_number"],
-         "sessions": r["sessions"], "hours": r["hours"] or Decimal("0")}
+        {
+            "mediator_id": r["mediator"],
+            "name": r["mediator__name"],
+            "id_number": r["mediator__id_number"],
+            "sessions": r["sessions"],
+            "hours": r["hours"] or Decimal("0"),
+        }
         for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
@@ -76,13 +88,19 @@ def training(params: ReportParams) -> Report:
     for area in areas:
         required = required_by_level.get(category_of(area))
         count = held.get(area.pk, 0)
-        rows.append({
-            "area": area.name, "area_id": area.pk, "level": area.level, "category": category_of(area),
-            "held": count, "required": required,
-            "short": None if required is None else max(0, required - count),
-            "meets": None if required is None else count >= required,
-            "untrained": len(untrained_by_town.get(area.pk, ())),
-        })
+        rows.append(
+            {
+                "area": area.name,
+                "area_id": area.pk,
+                "level": area.level,
+                "category": category_of(area),
+                "held": count,
+                "required": required,
+                "short": None if required is None else max(0, required - count),
+                "meets": None if required is None else count >= required,
+                "untrained": len(untrained_by_town.get(area.pk, ())),
+            }
+        )
 
     rates = []
     for category in (DISTRICT_CATEGORY, TOWN_CATEGORY):
@@ -90,29 +108,55 @@ def training(params: ReportParams) -> Report:
         if not mine:
             continue  # a clerk's report has no district row
         required = required_by_level.get(category)
-        rates.append(Rate.of(
-            category, total=len(mine), meeting=sum(1 for r in mine if r["meets"] is not False),
-            target=None if required is None else 1,  # "every town/street holds ≥ 2": all of them
-        ))
+        rates.append(
+            Rate.of(
+                category,
+                total=len(mine),
+                meeting=sum(1 for r in mine if r["meets"] is not False),
+                target=None if required is None else 1,  # "every town/street holds ≥ 2": all of them
+            )
+        )
 
     frequency = "；".join(f"{k}每年至少{v}次" for k, v in required_by_level.items()) or "该年度尚无培训频次要求"
     return Report(
-        name="training", title="", as_of=params.as_of, year=params.year,
+        name="training",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
         columns=[
-            Column("area", "主办区划"), Column("category", "层级"), Column("held", "已举办"),
-            Column("required", "应举办"), Column("short", "差额"), Column("untrained", "未参训在岗调解员"),
+            Column("area", "主办区划"),
+            Column("category", "层级"),
+            Column("held", "已举办"),
+            Column("required", "应举办"),
+            Column("short", "差额"),
+            Column("untrained", "未参训在岗调解员"),
         ],
         rows=rows,
         rates=rates,
         extra=[
-            Table("untrained", "本年度未参训的在岗调解员", [
-                Column("name", "姓名", MEDIATOR_LINK, "mediator_id"), Column("id_number", "身份证号"),
-                Column("organizations", "所属调解组织"), Column("employment", "专兼职"), Column("towns", "所属区划"),
-            ], list(untrained.values())),
-            Table("hours", "调解员参训学时", [
-                Column("name", "姓名", MEDIATOR_LINK, "mediator_id"), Column("id_number", "身份证号"),
-                Column("sessions", "参训次数"), Column("hours", "学时合计"),
-            ], hours),
+            Table(
+                "untrained",
+                "本年度未参训的在岗调解员",
+                [
+                    Column("name", "姓名", MEDIATOR_LINK, "mediator_id"),
+                    Column("id_number", "身份证号"),
+                    Column("organizations", "所属调解组织"),
+                    Column("employment", "专兼职"),
+                    Column("towns", "所属区划"),
+                ],
+                list(untrained.values()),
+            ),
+            Table(
+                "hours",
+                "调解员参训学时",
+                [
+                    Column("name", "姓名", MEDIATOR_LINK, "mediator_id"),
+                    Column("id_number", "身份证号"),
+                    Column("sessions", "参训次数"),
+                    Column("hours", "学时合计"),
+                ],
+                hours,
+            ),
         ],
         summary=[
             ("培训次数不足的区划", sum(1 for r in rows if r["short"])),

@@ -63,7 +63,8 @@ class TrainingSessionResource(KindResource):
     code = Field(attribute="code", column_name="培训编号", widget=CodeWidget())
     name = Field(attribute="name", column_name="培训名称", widget=TextWidget())
     area = Field(
-        attribute="area", column_name="主办区划",
+        attribute="area",
+        column_name="主办区划",
         widget=NaturalKeyWidget(Area, "name", label="主办区划", hint="，请填写系统中已有的区县或乡镇/街道名称"),
     )
     date = Field(attribute="date", column_name="培训日期", widget=DateWidget("培训日期"))
@@ -76,8 +77,13 @@ class TrainingSessionResource(KindResource):
         "培训日期": "必填。日期，如 2023-03-05。",
         "学时": "数字，如 2 或 2.5。",
     }
-    template_example = {"培训编号": "XS-2023-01", "培训名称": "2023年人民调解员集中培训", "主办区划": "新山村街道",
-                        "培训日期": "2023-03-05", "学时": "2"}
+    template_example = {
+        "培训编号": "XS-2023-01",
+        "培训名称": "2023年人民调解员集中培训",
+        "主办区划": "新山村街道",
+        "培训日期": "2023-03-05",
+        "学时": "2",
+    }
 
     class Meta:
         model = TrainingSession
@@ -92,8 +98,7 @@ SESSION_HINT = "，请先导入培训（trainings），或核对编号"
 SESSION_HINT_SCOPED = "，或不是本镇街或区级的培训；请核对编号"
 MEDIATOR_HINT = "：花名册中没有该身份证号的调解员，请先导入调解员（mediators）或核对号码"
 MEDIATOR_HINT_SCOPED = (
-    "于您负责镇街的花名册：镇街录入员只能登记本镇街调解员的参训记录，"
-    "其他镇街调解员参加区级培训由区司法局登记"
+    "于您负责镇街的花名册：镇街录入员只能登记本镇街调解员的参训记录，其他镇街调解员参加区级培训由区司法局登记"
 )
 
 
@@ -115,11 +120,13 @@ class AttendanceResource(KindResource):
     scope_field = None  # enforced by the scoped lookups in prefetch()
 
     session = Field(
-        attribute="session", column_name="培训编号",
+        attribute="session",
+        column_name="培训编号",
         widget=NaturalKeyWidget(TrainingSession, "code", label="培训编号", hint=SESSION_HINT, normalize=_code_key),
     )
     id_number = Field(
-        attribute="mediator", column_name="身份证号",
+        attribute="mediator",
+        column_name="身份证号",
         widget=NaturalKeyWidget(Mediator, "id_number", label="身份证号", hint=MEDIATOR_HINT, normalize=_id_number_key),
     )
     name = Field(attribute="mediator__name", column_name="姓名", widget=TextWidget())
@@ -137,7 +144,9 @@ class AttendanceResource(KindResource):
         export_order = fields
 
     def export_queryset(self, queryset):
-        return queryset.select_related("session", "mediator").order_by("-session__date", "session__code", "mediator__name")
+        return queryset.select_related("session", "mediator").order_by(
+            "-session__date", "session__code", "mediator__name"
+        )
 
     def prefetch(self, rows: list[Row], ctx: ImportContext) -> None:
         session = self.fields["session"].widget
@@ -155,9 +164,11 @@ class AttendanceResource(KindResource):
         or already stored) is unchanged, never an error and never a second record."""
         valid = [row for row in rows if not row.failed]
         session_ids = {row.values["session"].pk for row in valid}
-        stored = set(
-            Attendance.objects.filter(session_id__in=session_ids).values_list("session_id", "mediator_id")
-        ) if session_ids else set()
+        stored = (
+            set(Attendance.objects.filter(session_id__in=session_ids).values_list("session_id", "mediator_id"))
+            if session_ids
+            else set()
+        )
         for row in valid:
             session, person = row.values["session"], row.values["mediator"]
             signed = row.values.get("mediator__name", "")
@@ -172,5 +183,3 @@ class AttendanceResource(KindResource):
             stored.add(key)
             row.status = CREATED
             ctx.create(Attendance(session=session, mediator=person))
-
-

@@ -10,8 +10,15 @@ D = datetime.date
 
 
 def commendation_form(**fields):
-    data = {"mediator": "", "organization": "", "title": "优秀调解员", "level": "区级", "issuer": "区司法局",
-            "document_number": "", "date": "2022-01-05"}
+    data = {
+        "mediator": "",
+        "organization": "",
+        "title": "优秀调解员",
+        "level": "区级",
+        "issuer": "区司法局",
+        "document_number": "",
+        "date": "2022-01-05",
+    }
     data.update({k: str(v) for k, v in fields.items()})
     return data
 
@@ -35,8 +42,14 @@ def test_hr_adds_a_commendation_and_history_names_them(brands, users, client_as)
 
 def test_hr_edits_a_studio(brands, users, client_as):
     studio = brands.studios.wang
-    data = {"name": studio.name, "mediator": brands.wang.pk, "organization": studio.organization_id,
-            "named_date": "2024-02-01", "status": "已命名", "method": "板凳调解"}
+    data = {
+        "name": studio.name,
+        "mediator": brands.wang.pk,
+        "organization": studio.organization_id,
+        "named_date": "2024-02-01",
+        "status": "已命名",
+        "method": "板凳调解",
+    }
     response = client_as(users.hr).post(f"/admin/branding/studio/{studio.pk}/change/", data)
     assert response.status_code == 302
     studio.refresh_from_db()
@@ -45,8 +58,9 @@ def test_hr_edits_a_studio(brands, users, client_as):
 
 def test_admin_refuses_both_and_neither_recipient(brands, users, district, client_as):
     client = client_as(users.hr)
-    both = client.post("/admin/branding/commendation/add/",
-                       commendation_form(mediator=brands.li.pk, organization=district.org_a.pk))
+    both = client.post(
+        "/admin/branding/commendation/add/", commendation_form(mediator=brands.li.pk, organization=district.org_a.pk)
+    )
     neither = client.post("/admin/branding/commendation/add/", commendation_form())
     for response in (both, neither):
         assert response.status_code == 200
@@ -55,14 +69,21 @@ def test_admin_refuses_both_and_neither_recipient(brands, users, district, clien
 
 
 def test_admin_refuses_unknown_level(brands, users, client_as):
-    response = client_as(users.hr).post("/admin/branding/commendation/add/",
-                                        commendation_form(mediator=brands.li.pk, level="省级"))
+    response = client_as(users.hr).post(
+        "/admin/branding/commendation/add/", commendation_form(mediator=brands.li.pk, level="省级")
+    )
     assert response.status_code == 200 and not Commendation.objects.filter(title="优秀调解员").exists()
 
 
 def test_admin_refuses_a_namesake_who_is_not_a_member(brands, users, district, client_as):
-    data = {"name": "老李二号工作室", "mediator": brands.li.pk, "organization": district.org_b.pk,
-            "named_date": "2023-01-01", "status": "已命名", "method": ""}
+    data = {
+        "name": "老李二号工作室",
+        "mediator": brands.li.pk,
+        "organization": district.org_b.pk,
+        "named_date": "2023-01-01",
+        "status": "已命名",
+        "method": "",
+    }
     response = client_as(users.hr).post("/admin/branding/studio/add/", data)
     assert response.status_code == 200
     assert "不是“跃进村街道人民调解委员会”的在任成员" in response.content.decode()
@@ -79,8 +100,14 @@ def test_other_roles_read_but_only_bureau_changes(brands, users, client_as, role
     assert client.get("/admin/branding/commendation/add/").status_code == (200 if role == "bureau" else 403)
     response = client.post("/admin/branding/commendation/add/", commendation_form(mediator=brands.ma.pk))
     assert response.status_code == expected
-    data = {"name": "改名", "mediator": brands.ma.pk, "organization": studio.organization_id,
-            "named_date": "2021-05-01", "status": "已命名", "method": ""}
+    data = {
+        "name": "改名",
+        "mediator": brands.ma.pk,
+        "organization": studio.organization_id,
+        "named_date": "2021-05-01",
+        "status": "已命名",
+        "method": "",
+    }
     client.post(f"/admin/branding/studio/{studio.pk}/change/", data)
     studio.refresh_from_db()
     assert (studio.name == "改名") == (role == "bureau")
@@ -128,10 +155,20 @@ def test_organization_page_lists_studios_and_commendations(brands, users, distri
 def test_mediator_form_posts_without_branding_management_forms(brands, users, district, client_as):
     """The read-only lists must not make the mediator form demand their management forms."""
     data = {
-        "name": "马大姐改", "id_number": brands.ma.id_number, "gender": "", "birth_date": "", "phone": "",
-        "ethnicity": "", "political_status": "", "education": "", "domains": "", "remarks": "",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "name": "马大姐改",
+        "id_number": brands.ma.id_number,
+        "gender": "",
+        "birth_date": "",
+        "phone": "",
+        "ethnicity": "",
+        "political_status": "",
+        "education": "",
+        "domains": "",
+        "remarks": "",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
     }
     response = client_as(users.clerk_a).post(f"/admin/registry/mediator/{brands.ma.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -158,9 +195,14 @@ def test_admin_list_query_count_is_constant(brands, users, district, client_as, 
 
 
 def test_invalid_mediator_form_comes_back_with_the_lists_and_no_formset_error(brands, users, client_as):
-    data = {"name": "", "id_number": brands.ma.id_number,
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-            "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000"}
+    data = {
+        "name": "",
+        "id_number": brands.ma.id_number,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
     response = client_as(users.bureau).post(f"/admin/registry/mediator/{brands.ma.pk}/change/", data)
     body = response.content.decode()
     assert response.status_code == 200 and "这个字段是必填项" in body

@@ -8,14 +8,24 @@ D = datetime.date
 
 def test_honours_roll_shows_everything(brands, users, district, client_as):
     for code, day, hours in [("T1", D(2021, 3, 1), "4"), ("T2", D(2022, 3, 1), "2.5")]:
-        session = TrainingSession.objects.create(code=code, name="调解技巧", area=district.district, date=day,
-                                                 hours=Decimal(hours))
+        session = TrainingSession.objects.create(
+            code=code, name="调解技巧", area=district.district, date=day, hours=Decimal(hours)
+        )
         Attendance.objects.create(session=session, mediator=brands.ma)
     response = client_as(users.hr).get(f"/branding/honours/{brands.ma.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ["马大姐", "新山社区人民调解委员会", "老马工作室", "区优秀调解员", "市优秀调解员", "渝司发〔2021〕1号",
-                 "累计 6.5 学时", "window.print()", "@media print"]:
+    for text in [
+        "马大姐",
+        "新山社区人民调解委员会",
+        "老马工作室",
+        "区优秀调解员",
+        "市优秀调解员",
+        "渝司发〔2021〕1号",
+        "累计 6.5 学时",
+        "window.print()",
+        "@media print",
+    ]:
         assert text in body, text
     # a collective commendation of another organization is not on a person's roll
     assert "全国模范人民调解委员会" not in body

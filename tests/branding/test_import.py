@@ -17,13 +17,36 @@ def fullwidth(text: str) -> str:
 
 
 def test_commendations_import_with_messy_cells(brands, district, tmp_path):
-    path = write(tmp_path, [
-        ["序号", *COMMENDATIONS],
-        [1, "个人", " 李师傅 ", fullwidth(brands.li.id_number), "重庆市优秀人民调解员", "省部级", "重庆市司法局",
-         "渝司发〔2022〕9号", "2022年12月10日"],
-        [2, "集体", "新山村街道人民调解委员会", None, "区先进集体", " 区级 ", None, None, datetime.datetime(2022, 1, 5)],
-        [3, "个人", "马大姐", brands.ma.id_number, "区优秀调解员", "区级", None, None, "2020/12/1"],
-    ], title="2022年表彰名单")
+    path = write(
+        tmp_path,
+        [
+            ["序号", *COMMENDATIONS],
+            [
+                1,
+                "个人",
+                " 李师傅 ",
+                fullwidth(brands.li.id_number),
+                "重庆市优秀人民调解员",
+                "省部级",
+                "重庆市司法局",
+                "渝司发〔2022〕9号",
+                "2022年12月10日",
+            ],
+            [
+                2,
+                "集体",
+                "新山村街道人民调解委员会",
+                None,
+                "区先进集体",
+                " 区级 ",
+                None,
+                None,
+                datetime.datetime(2022, 1, 5),
+            ],
+            [3, "个人", "马大姐", brands.ma.id_number, "区优秀调解员", "区级", None, None, "2020/12/1"],
+        ],
+        title="2022年表彰名单",
+    )
     code, result = run_import("commendations", path)
     assert code == 0, result
     # 马大姐's 区优秀调解员 of 2020-12-01 is already stored (issuer and 文号 blank both times)
@@ -47,16 +70,16 @@ def test_a_changed_level_updates(brands, tmp_path):
 def test_commendation_row_errors_write_nothing(brands, district, tmp_path):
     rows = [
         COMMENDATIONS,
-        ["个人", "马大姐", "", "缺身份证", "区级", "", "", "2022-01-01"],                      # 2: no ID
+        ["个人", "马大姐", "", "缺身份证", "区级", "", "", "2022-01-01"],  # 2: no ID
         ["集体", "新山村街道人民调解委员会", brands.ma.id_number, "两个对象", "区级", "", "", "2022-01-01"],  # 3: both
-        ["个人", "马大姐", brands.ma.id_number, "级别错", "省级", "", "", "2022-01-01"],        # 4: level
-        ["集体", "不存在的调委会", "", "未知组织", "区级", "", "", "2022-01-01"],               # 5: unknown org
-        ["个人", "马小姐", brands.ma.id_number, "名字不符", "区级", "", "", "2022-01-01"],      # 6: name mismatch
-        ["团伙", "马大姐", brands.ma.id_number, "类型错", "区级", "", "", "2022-01-01"],        # 7: kind
-        ["个人", "李师傅", brands.li.id_number, "好", "区级", "", "", "2022-02-01"],            # 8: fine
-        ["个人", "李师傅", brands.li.id_number, "好", "区级", "", "", "2022-02-01"],            # 9: duplicate of 8
-        ["个人", "李师傅", "5.00104199001011E+17", "舍入", "区级", "", "", "2022-02-01"],     # 10: rounded ID
-        ["个人", "李师傅", brands.li.id_number, "无日期", "区级", "", "", ""],                 # 11: no date
+        ["个人", "马大姐", brands.ma.id_number, "级别错", "省级", "", "", "2022-01-01"],  # 4: level
+        ["集体", "不存在的调委会", "", "未知组织", "区级", "", "", "2022-01-01"],  # 5: unknown org
+        ["个人", "马小姐", brands.ma.id_number, "名字不符", "区级", "", "", "2022-01-01"],  # 6: name mismatch
+        ["团伙", "马大姐", brands.ma.id_number, "类型错", "区级", "", "", "2022-01-01"],  # 7: kind
+        ["个人", "李师傅", brands.li.id_number, "好", "区级", "", "", "2022-02-01"],  # 8: fine
+        ["个人", "李师傅", brands.li.id_number, "好", "区级", "", "", "2022-02-01"],  # 9: duplicate of 8
+        ["个人", "李师傅", "5.00104199001011E+17", "舍入", "区级", "", "", "2022-02-01"],  # 10: rounded ID
+        ["个人", "李师傅", brands.li.id_number, "无日期", "区级", "", "", ""],  # 11: no date
     ]
     before = Commendation.objects.count()
     code, result = run_import("commendations", write(tmp_path, rows))
@@ -94,13 +117,16 @@ def test_clerk_imports_only_own_town(brands, users, district, tmp_path):
 def test_studios_import(brands, district, tmp_path):
     newcomer = make_mediator("陈姐")
     make_post(newcomer, district.org_b1, employment=Employment.PART_TIME, start=D(2018, 1, 1))
-    path = write(tmp_path, [
-        STUDIOS,
-        ["陈姐工作室", newcomer.id_number, "跃进社区人民调解委员会", "2022.6.1", None],   # status derived: 已命名
-        ["老王工作室", brands.wang.id_number, "跃进村街道人民调解委员会", "2024-01-01", "已命名"],  # update
-        [" 老马工作室 ", brands.ma.id_number, "新山社区人民调解委员会", "2021-05-01", "已命名"],  # unchanged
-        ["培育室", newcomer.id_number, "跃进社区人民调解委员会", None, None],              # 培育中
-    ])
+    path = write(
+        tmp_path,
+        [
+            STUDIOS,
+            ["陈姐工作室", newcomer.id_number, "跃进社区人民调解委员会", "2022.6.1", None],  # status derived: 已命名
+            ["老王工作室", brands.wang.id_number, "跃进村街道人民调解委员会", "2024-01-01", "已命名"],  # update
+            [" 老马工作室 ", brands.ma.id_number, "新山社区人民调解委员会", "2021-05-01", "已命名"],  # unchanged
+            ["培育室", newcomer.id_number, "跃进社区人民调解委员会", None, None],  # 培育中
+        ],
+    )
     code, result = run_import("studios", path)
     assert code == 0, result
     assert (result["created"], result["updated"], result["unchanged"]) == (2, 1, 1)
@@ -137,8 +163,12 @@ def test_studio_import_query_count_is_constant(brands, district, tmp_path, djang
             person = make_mediator(f"人{name}{i}")
             make_post(person, district.org_a, employment=Employment.PART_TIME, start=D(2019, 1, 1))
             people.append(person)
-        return write(tmp_path, [STUDIOS] + [[f"{name}工作室{i}", p.id_number, district.org_a.name, "2022-01-01", ""]
-                                            for i, p in enumerate(people)], name=f"{name}.xlsx")
+        return write(
+            tmp_path,
+            [STUDIOS]
+            + [[f"{name}工作室{i}", p.id_number, district.org_a.name, "2022-01-01", ""] for i, p in enumerate(people)],
+            name=f"{name}.xlsx",
+        )
 
     small, large = studios_file(2, "小"), studios_file(30, "大")
     from django.db import connection
@@ -162,7 +192,9 @@ def test_studio_import_scope_for_hr_and_permissions(brands, users, district, tmp
 def test_header_only_file_is_unusable(db, tmp_path):
     code, result = run_import("studios", write(tmp_path, [STUDIOS]))
     assert code == 2 and result["errors"][0]["message"]
-    code, result = run_import("commendations", write(tmp_path, [["表彰名称", "表彰日期"], ["x", "2022-01-01"]], name="m.xlsx"))
+    code, result = run_import(
+        "commendations", write(tmp_path, [["表彰名称", "表彰日期"], ["x", "2022-01-01"]], name="m.xlsx")
+    )
     assert code == 2 and "表彰对象类型" in result["errors"][0]["message"]
 
 
@@ -171,8 +203,12 @@ def test_scope_holds_even_for_a_clerk_given_the_rights(brands, users, district, 
     from django.contrib.auth.models import Permission
 
     clerk = users.clerk_a
-    clerk.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="branding", codename__in=["add_commendation", "change_commendation", "add_studio", "change_studio"]))
+    clerk.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="branding",
+            codename__in=["add_commendation", "change_commendation", "add_studio", "change_studio"],
+        )
+    )
     rows = [
         COMMENDATIONS,
         ["个人", "马大姐", brands.ma.id_number, "街道调解能手", "镇街级", "", "", "2022-01-01"],
@@ -183,8 +219,11 @@ def test_scope_holds_even_for_a_clerk_given_the_rights(brands, users, district, 
     assert code == 1
     assert [(e["row"], e["column"]) for e in result["errors"]] == [(3, "身份证号"), (4, "姓名或组织名称")]
     assert all("不在您的管辖范围内" in e["message"] for e in result["errors"])
-    rows = [STUDIOS, ["老王工作室", brands.wang.id_number, "跃进村街道人民调解委员会", "2024-01-01", "已命名"],
-            ["老马工作室", brands.ma.id_number, "新山社区人民调解委员会", "2021-05-01", "已命名"]]
+    rows = [
+        STUDIOS,
+        ["老王工作室", brands.wang.id_number, "跃进村街道人民调解委员会", "2024-01-01", "已命名"],
+        ["老马工作室", brands.ma.id_number, "新山社区人民调解委员会", "2021-05-01", "已命名"],
+    ]
     code, result = run_import("studios", write(tmp_path, rows, name="s.xlsx"), "--as", "clerk_a")
     assert code == 1 and {e["row"] for e in result["errors"]} == {2}
     assert Studio.objects.get(name="老王工作室").status == "培育中"

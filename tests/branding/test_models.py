@@ -33,8 +33,9 @@ def test_commendation_with_no_recipient_is_refused(db):
 def test_database_refuses_two_recipients_without_clean(district):
     person = make_mediator()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Commendation.objects.create(mediator=person, organization=district.org_a, title="先进", level="区级",
-                                    date=D(2021, 1, 1))
+        Commendation.objects.create(
+            mediator=person, organization=district.org_a, title="先进", level="区级", date=D(2021, 1, 1)
+        )
 
 
 def test_unknown_level_is_refused_with_the_choices(district):
@@ -59,8 +60,13 @@ def test_same_commendation_twice_is_refused(district):
 def test_studio_namesake_must_be_a_member_of_the_organization(district):
     person = make_mediator("马大姐")
     make_post(person, district.org_b)
-    studio = Studio(name="老马工作室", mediator=person, organization=district.org_a, named_date=D(2021, 5, 1),
-                    status=StudioStatus.RECOGNIZED)
+    studio = Studio(
+        name="老马工作室",
+        mediator=person,
+        organization=district.org_a,
+        named_date=D(2021, 5, 1),
+        status=StudioStatus.RECOGNIZED,
+    )
     with pytest.raises(ValidationError) as exc:
         studio.full_clean()
     text = " ".join(exc.value.message_dict["mediator"])

@@ -27,7 +27,9 @@ def test_hand_worked_numbers_at_end_of_2022(brands):
     # 老李 is named only in 2023: still being cultivated at the end of 2022
     assert [rows[n]["status"] for n in ("老马工作室", "老李工作室", "老王工作室")] == ["已命名", "培育中", "培育中"]
     assert rows["老马工作室"]["area"] == "新山村街道"  # the community rolls up into its street
-    assert report["rates"] == [{"category": "已命名品牌调解工作室", "total": 5, "meeting": 1, "rate": 0.2, "target": 1.0}]
+    assert report["rates"] == [
+        {"category": "已命名品牌调解工作室", "total": 5, "meeting": 1, "rate": 0.2, "target": 1.0}
+    ]
     assert report["studios_by_status"] == [{"status": "培育中", "count": 2}, {"status": "已命名", "count": 1}]
     assert report["studios_by_area"] == [
         {"area": "新山村街道", "培育中": 1, "已命名": 1, "total": 2},
@@ -39,8 +41,10 @@ def test_hand_worked_numbers_at_end_of_2022(brands):
         {"year": 2021, **zero, "国家级": 1, "市级": 1, "total": 2},
     ]
     assert by(report["commendations_by_level"], "level") == {
-        "国家级": {"level": "国家级", "count": 1}, "省部级": {"level": "省部级", "count": 0},
-        "市级": {"level": "市级", "count": 1}, "区级": {"level": "区级", "count": 1},
+        "国家级": {"level": "国家级", "count": 1},
+        "省部级": {"level": "省部级", "count": 0},
+        "市级": {"level": "市级", "count": 1},
+        "区级": {"level": "区级", "count": 1},
         "镇街级": {"level": "镇街级", "count": 0},
     }
 
@@ -61,8 +65,13 @@ def test_rate_is_capped_at_one(district):
     for n in range(7):
         person = make_mediator(f"调解员{n}")
         make_post(person, district.org_a if n % 2 else district.org_b)
-        Studio.objects.create(name=f"工作室{n}", mediator=person, organization=district.org_a if n % 2 else district.org_b,
-                              named_date=D(2021, 1, 1), status=StudioStatus.RECOGNIZED)
+        Studio.objects.create(
+            name=f"工作室{n}",
+            mediator=person,
+            organization=district.org_a if n % 2 else district.org_b,
+            named_date=D(2021, 1, 1),
+            status=StudioStatus.RECOGNIZED,
+        )
     rate = brands_report(D(2022, 12, 31)).as_dict()["rates"][0]
     assert rate["meeting"] == 7 and rate["total"] == 5 and rate["rate"] == 1.0
 

@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import PASSWORD
@@ -19,8 +18,13 @@ from tests.conftest import PASSWORD
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 TIMEOUT_MS = 15_000
 
@@ -57,6 +61,7 @@ def page(browser, live_server):
 @pytest.fixture
 def sign_in(page):
     """sign_in(user): through the real login form, as a person would; lands on the admin index."""
+
     def go(user) -> Page:
         page.goto("/admin/login/?next=/admin/")
         page.get_by_label("用户名").fill(user.username)
@@ -71,6 +76,7 @@ def sign_in(page):
 @pytest.fixture
 def screenshot(page):
     """screenshot(name): the whole page to test-artifacts/<name>.png for a reviewer to look at."""
+
     def take(name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"

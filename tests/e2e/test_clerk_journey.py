@@ -29,8 +29,19 @@ def roster(district, *, fixed: bool) -> list[dict[str, str]]:
     return [
         {"姓名": "陈一", "身份证号": make_id(seq=21), "所属调解组织": town, "专兼职": "专职", "任职日期": "2021-03-05"},
         {"姓名": "刘二", "身份证号": make_id(seq=11) if fixed else BAD_ID, "所属调解组织": town, "专兼职": "兼职"},
-        {"姓名": "孙三", "身份证号": make_id(seq=31), "所属调解组织": village if fixed else other_town, "专兼职": "专职"},
-        {"姓名": "周四", "身份证号": make_id(seq=42), "所属调解组织": village, "专兼职": "兼职", "任职日期": "2021/3/5"},
+        {
+            "姓名": "孙三",
+            "身份证号": make_id(seq=31),
+            "所属调解组织": village if fixed else other_town,
+            "专兼职": "专职",
+        },
+        {
+            "姓名": "周四",
+            "身份证号": make_id(seq=42),
+            "所属调解组织": village,
+            "专兼职": "兼职",
+            "任职日期": "2021/3/5",
+        },
     ]
 
 

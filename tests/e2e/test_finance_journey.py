@@ -16,8 +16,9 @@ PAYOUTS = "/admin/subsidies/payout/"
 
 
 def claim(mediator, organization, amount: str) -> Payout:
-    payout = Payout(mediator=mediator, organization=organization, kind=PayoutKind.POST, period="2022-03",
-                    amount=Decimal(amount))
+    payout = Payout(
+        mediator=mediator, organization=organization, kind=PayoutKind.POST, period="2022-03", amount=Decimal(amount)
+    )
     payout.full_clean()
     payout.save()
     return payout
@@ -26,8 +27,11 @@ def claim(mediator, organization, amount: str) -> Payout:
 @pytest.fixture
 def claims(district):
     """Two pending claims in 新山村街道, one in 跃进村街道."""
-    for name, org, amount in [("张三", district.org_a, "800.00"), ("李四", district.org_a1, "600.50"),
-                              ("王五", district.org_b, "700.00")]:
+    for name, org, amount in [
+        ("张三", district.org_a, "800.00"),
+        ("李四", district.org_a1, "600.50"),
+        ("王五", district.org_b, "700.00"),
+    ]:
         mediator = make_mediator(name)
         make_post(mediator, org)
         claim(mediator, org, amount)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 from types import SimpleNamespace
 
-from registry.models import Area, AreaLevel, Employment, Expert, HostUnit, HostUnitKind, OrganizationKind as Kind
+from registry.models import Area, AreaLevel, Employment, Expert, HostUnit, HostUnitKind
+from registry.models import OrganizationKind as Kind
 from tests.factories import make_mediator, make_org, make_post
 
 D = datetime.date
@@ -85,6 +86,25 @@ def build(district) -> SimpleNamespace:
     make_post(person("所一"), r3, FT, start=D(2022, 2, 1))
     make_post(person("所二"), r3, FT, start=D(2022, 2, 1))
     make_org("区市场监管行政调解组织", Kind.ADMINISTRATIVE, d)  # no quota: never a staffing row
-    return SimpleNamespace(**district.__dict__, a2=a2, b2=b2, org_b2=org_b2, org_e=org_e,
-                           ind1=ind1, ind2=ind2, ind3=ind3, ind4=ind4, c1=c1, c2=c2, p1=p1,
-                           s1=s1, s2=s2, s3=s3, s4=s4, r1=r1, r2=r2, r3=r3, r4=r4)
+    return SimpleNamespace(
+        **district.__dict__,
+        a2=a2,
+        b2=b2,
+        org_b2=org_b2,
+        org_e=org_e,
+        ind1=ind1,
+        ind2=ind2,
+        ind3=ind3,
+        ind4=ind4,
+        c1=c1,
+        c2=c2,
+        p1=p1,
+        s1=s1,
+        s2=s2,
+        s3=s3,
+        s4=s4,
+        r1=r1,
+        r2=r2,
+        r3=r3,
+        r4=r4,
+    )

@@ -24,12 +24,15 @@ def test_updates_role_and_clears_area(district):
     assert user.check_password("pw-123456")  # unchanged without --password
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--role", "clerk"], "必须用 --area"),
-    (["--role", "clerk", "--area", "不存在街道"], "不存在"),
-    (["--role", "clerk", "--area", "新山社区"], "只能负责乡镇或街道"),
-    (["--role", "hr", "--area", "新山村街道"], "只有镇街录入员"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--role", "clerk"], "必须用 --area"),
+        (["--role", "clerk", "--area", "不存在街道"], "不存在"),
+        (["--role", "clerk", "--area", "新山社区"], "只能负责乡镇或街道"),
+        (["--role", "hr", "--area", "新山村街道"], "只有镇街录入员"),
+    ],
+)
 def test_refuses_bad_arguments_in_chinese(district, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("add_staff", "zhao", *args)

@@ -6,8 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Employment, Expert, HostUnit, HostUnitKind, Mediator, Membership, Organization
-from registry.models import OrganizationKind
+from registry.models import (
+    Employment,
+    Expert,
+    HostUnit,
+    HostUnitKind,
+    Mediator,
+    Membership,
+    Organization,
+    OrganizationKind,
+)
 from tests.factories import make_id
 
 
@@ -18,7 +26,9 @@ def populate(district, start: int, stop: int) -> None:
         Organization(name=f"测试调委会{i}", kind=OrganizationKind.VILLAGE, area=district.a1) for i in rng
     )
     people = Mediator.objects.bulk_create(
-        Mediator(name=f"调解员{i}", id_number=make_id("510203", datetime.date(1950, 1, 1) + datetime.timedelta(days=i), 11))
+        Mediator(
+            name=f"调解员{i}", id_number=make_id("510203", datetime.date(1950, 1, 1) + datetime.timedelta(days=i), 11)
+        )
         for i in rng
     )
     Membership.objects.bulk_create(
@@ -41,8 +51,14 @@ def count_queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-URLS = ["/admin/registry/mediator/", "/admin/registry/organization/", "/admin/registry/membership/",
-        "/admin/registry/hostunit/", "/admin/registry/expert/", "/admin/registry/area/"]
+URLS = [
+    "/admin/registry/mediator/",
+    "/admin/registry/organization/",
+    "/admin/registry/membership/",
+    "/admin/registry/hostunit/",
+    "/admin/registry/expert/",
+    "/admin/registry/area/",
+]
 
 
 @pytest.mark.parametrize("role", ["bureau", "clerk_a"])

@@ -21,8 +21,9 @@ def test_concurrent_full_time_posts_one_wins(district):
     outcome: dict[str, object] = {}
 
     def post(org):
-        return Membership(mediator=person, organization=org, employment=Employment.FULL_TIME,
-                          start_date=datetime.date(2022, 1, 1))
+        return Membership(
+            mediator=person, organization=org, employment=Employment.FULL_TIME, start_date=datetime.date(2022, 1, 1)
+        )
 
     def first():
         try:
@@ -66,5 +67,9 @@ def test_database_refuses_overlap_even_without_clean(district):
     person = make_mediator("绕过者")
     Membership.objects.create(mediator=person, organization=district.org_a, employment=Employment.FULL_TIME)
     with pytest.raises(IntegrityError):
-        Membership.objects.create(mediator=person, organization=district.org_b, employment=Employment.FULL_TIME,
-                                  start_date=datetime.date(2030, 1, 1))
+        Membership.objects.create(
+            mediator=person,
+            organization=district.org_b,
+            employment=Employment.FULL_TIME,
+            start_date=datetime.date(2030, 1, 1),
+        )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registry.models import Mediator, Membership, Organization
 from tests.factories import make_id, make_mediator, make_post
-from tests.registry.xlsx import run_import, write, xlsx
+from tests.registry.xlsx import run_import, xlsx
 
 HEADER = ["姓名", "身份证号", "所属调解组织", "专兼职", "任职日期"]
 
@@ -41,7 +41,13 @@ def test_preview_then_confirm(client_as, users, district, who, org):
 
 def test_clerk_preview_lists_out_of_scope_rows_and_offers_no_confirm(client_as, users, district):
     client = client_as(users.clerk_a)
-    data = xlsx([HEADER, ["张三", make_id(seq=1), "跃进村街道人民调解委员会", "专职", ""], ["李四", "123", "新山社区人民调解委员会", "专职", ""]])
+    data = xlsx(
+        [
+            HEADER,
+            ["张三", make_id(seq=1), "跃进村街道人民调解委员会", "专职", ""],
+            ["李四", "123", "新山社区人民调解委员会", "专职", ""],
+        ]
+    )
     page = upload(client, "mediator", data).content.decode()
     assert "不在您的管辖范围内" in page and "身份证号应为18位" in page
     assert "确认导入" not in page
@@ -74,21 +80,33 @@ def test_clerk_export_holds_only_their_town(client_as, users, district):
 
 
 def test_export_follows_the_changelist_filter(client_as, users, district):
-    rows = read(client_as(users.bureau).get(reverse("admin:registry_organization_export") + "?kind__exact=村（社区）人民调解委员会"))
+    rows = read(
+        client_as(users.bureau).get(
+            reverse("admin:registry_organization_export") + "?kind__exact=村（社区）人民调解委员会"
+        )
+    )
     assert {r[0] for r in rows[1:]} == {"新山社区人民调解委员会", "跃进社区人民调解委员会"}
 
 
 def test_exported_file_reimports_unchanged_and_formulas_are_escaped(client_as, users, district, tmp_path):
-    Organization.objects.filter(pk=district.org_a.pk).update(leader="=HYPERLINK(\"x\")", address="@home")
+    Organization.objects.filter(pk=district.org_a.pk).update(leader='=HYPERLINK("x")', address="@home")
     person = make_mediator("丙", make_id(seq=7), remarks="-1+2", categories="律师")
     make_post(person, district.org_a)
     from registry.models import Expert, HostUnit
 
     HostUnit.objects.create(name="新山村派出所", kind="派出所", area=district.a, officer_count=21)
-    expert = Expert.objects.create(name="王专家", id_number=make_id(seq=9), domains="医患纠纷、商事", joined_date="2021-01-02")
+    expert = Expert.objects.create(
+        name="王专家", id_number=make_id(seq=9), domains="医患纠纷、商事", joined_date="2021-01-02"
+    )
     expert.organizations.set([district.org_a, district.org_b])
     client = client_as(users.bureau)
-    kinds = [("area", "areas"), ("hostunit", "hostunits"), ("organization", "organizations"), ("mediator", "mediators"), ("expert", "experts")]
+    kinds = [
+        ("area", "areas"),
+        ("hostunit", "hostunits"),
+        ("organization", "organizations"),
+        ("mediator", "mediators"),
+        ("expert", "experts"),
+    ]
     for model, kind in kinds:
         response = client.get(reverse(f"admin:registry_{model}_export"))
         path = tmp_path / f"{kind}.xlsx"
@@ -98,7 +116,7 @@ def test_exported_file_reimports_unchanged_and_formulas_are_escaped(client_as, u
         assert code == 0 and out["created"] == out["updated"] == 0 and out["unchanged"] > 0, (kind, out)
         if model == "organization":
             cells = [c for row in read(response) for c in row]
-            assert "'=HYPERLINK(\"x\")" in cells and "'@home" in cells
+            assert '\'=HYPERLINK("x")' in cells and "'@home" in cells
             sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
             assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
 

@@ -32,12 +32,21 @@ def test_bad_area_rows_all_reported(tmp_path, district):
     ]
     code, out = run_import("areas", write(tmp_path, rows))
     assert code == 1
-    assert {(e["row"], e["column"]) for e in out["errors"]} == {(2, "上级区划"), (3, "区划层级"), (4, "上级区划"), (5, "上级区划")}
+    assert {(e["row"], e["column"]) for e in out["errors"]} == {
+        (2, "上级区划"),
+        (3, "区划层级"),
+        (4, "上级区划"),
+        (5, "上级区划"),
+    }
     assert not Area.objects.filter(name__in=["甲村", "乙村", "丙村", "丁街道"]).exists()
 
 
 def test_clerk_may_add_villages_to_own_town_only(tmp_path, district, users):
-    rows = [["区划名称", "区划层级", "上级区划"], ["新山二社区", "社区", "新山村街道"], ["跃进二社区", "社区", "跃进村街道"]]
+    rows = [
+        ["区划名称", "区划层级", "上级区划"],
+        ["新山二社区", "社区", "新山村街道"],
+        ["跃进二社区", "社区", "跃进村街道"],
+    ]
     code, out = run_import("areas", write(tmp_path, rows), "--as", "clerk_a")
     assert code == 1 and [(e["row"], e["column"]) for e in out["errors"]] == [(3, "区划名称")]
 
@@ -51,15 +60,50 @@ def test_hostunits_and_organizations(tmp_path, district):
     assert run_import("hostunits", write(tmp_path, units, name="u.xlsx"))[1]["created"] == 2
     assert HostUnit.objects.get(name="新山村派出所").officer_count == 25
     orgs = [
-        ["组织名称", "组织类型", "所属区划", "派驻单位", "专业领域", "成立日期", "负责人", "联系电话", "地址", "是否建立党组织"],
-        ["新山村派出所驻所调解室", "驻派出所调解室", "新山村街道", "新山村派出所", "", 44197, "王", "023-68123456", "", "是"],
-        ["大渡口区医患纠纷人民调解委员会", "行业性专业性人民调解委员会", "大渡口区", "", "医患纠纷", "2020年1月1日", "", "", "", "否"],
+        [
+            "组织名称",
+            "组织类型",
+            "所属区划",
+            "派驻单位",
+            "专业领域",
+            "成立日期",
+            "负责人",
+            "联系电话",
+            "地址",
+            "是否建立党组织",
+        ],
+        [
+            "新山村派出所驻所调解室",
+            "驻派出所调解室",
+            "新山村街道",
+            "新山村派出所",
+            "",
+            44197,
+            "王",
+            "023-68123456",
+            "",
+            "是",
+        ],
+        [
+            "大渡口区医患纠纷人民调解委员会",
+            "行业性专业性人民调解委员会",
+            "大渡口区",
+            "",
+            "医患纠纷",
+            "2020年1月1日",
+            "",
+            "",
+            "",
+            "否",
+        ],
         ["新山村街道人民调解委员会", "乡镇(街道)人民调解委员会", "新山村街道", "", "", "", "", "", "", ""],
     ]
     path = write(tmp_path, orgs, name="o.xlsx")
     assert run_import("organizations", path)[1] == {"created": 2, "updated": 0, "unchanged": 1, "errors": []}
     room = Organization.objects.get(name="新山村派出所驻所调解室")
-    assert room.founded_date == datetime.date(2021, 1, 1) and room.has_party_org and room.host_unit.name == "新山村派出所"
+    assert (
+        room.founded_date == datetime.date(2021, 1, 1) and room.has_party_org and room.host_unit.name == "新山村派出所"
+    )
     assert run_import("organizations", path)[1]["unchanged"] == 3
 
 
@@ -74,25 +118,48 @@ def test_bad_organization_rows(tmp_path, district, users):
     code, out = run_import("organizations", write(tmp_path, rows), "--as", "clerk_a")
     assert code == 1
     assert {(e["row"], e["column"]) for e in out["errors"]} == {
-        (2, "所属区划"), (3, "组织类型"), (4, "所属区划"), (4, "是否建立党组织"), (5, "所属区划"),
+        (2, "所属区划"),
+        (3, "组织类型"),
+        (4, "所属区划"),
+        (4, "是否建立党组织"),
+        (5, "所属区划"),
     }
 
 
 def test_experts_by_id_or_name_and_employer(tmp_path, district, users):
     rows = [
         ["姓名", "身份证号", "专业领域", "职称", "工作单位", "联系电话", "入库日期", "服务调解组织"],
-        ["周医生", make_id(seq=81), "医患纠纷、心理服务", "主任医师", "区人民医院", "", "2021-01-01", "新山村街道人民调解委员会"],
+        [
+            "周医生",
+            make_id(seq=81),
+            "医患纠纷、心理服务",
+            "主任医师",
+            "区人民医院",
+            "",
+            "2021-01-01",
+            "新山村街道人民调解委员会",
+        ],
         ["吴律师", "", "劳动争议", "律师", "某律师事务所", "", "", "新山村街道人民调解委员会，新山社区人民调解委员会"],
     ]
     path = write(tmp_path, rows)
-    assert run_import("experts", path, "--as", "clerk_a")[1] == {"created": 2, "updated": 0, "unchanged": 0, "errors": []}
+    assert run_import("experts", path, "--as", "clerk_a")[1] == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "errors": [],
+    }
     wu = Expert.objects.get(name="吴律师")
     assert wu.organizations.count() == 2 and wu.id_number is None
     before = Expert.history.count()
     assert run_import("experts", path, "--as", "clerk_a")[1]["unchanged"] == 2
     assert Expert.history.count() == before
     rows[2][7] = "新山村街道人民调解委员会"
-    assert run_import("experts", write(tmp_path, rows, name="2.xlsx"))[1] == {"created": 0, "updated": 1, "unchanged": 1, "errors": []}
+    assert run_import("experts", write(tmp_path, rows, name="2.xlsx"))[1] == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 1,
+        "errors": [],
+    }
     assert wu.organizations.count() == 1
     rows[2][7] = "跃进村街道人民调解委员会"
     code, out = run_import("experts", write(tmp_path, rows, name="3.xlsx"), "--as", "clerk_a")
@@ -106,11 +173,18 @@ def test_bad_hostunit_rows_and_unchanged_reimport(tmp_path, district):
     before = HostUnit.history.count()
     assert run_import("hostunits", path)[1] == {"created": 0, "updated": 0, "unchanged": 1, "errors": []}
     assert HostUnit.history.count() == before
-    bad = good + [["甲所", "公安局", "跃进村街道", ""], ["乙所", "派出所", "火星", "-3"], ["跃进村派出所", "派出所", "跃进村街道", "二十"]]
+    bad = good + [
+        ["甲所", "公安局", "跃进村街道", ""],
+        ["乙所", "派出所", "火星", "-3"],
+        ["跃进村派出所", "派出所", "跃进村街道", "二十"],
+    ]
     code, out = run_import("hostunits", write(tmp_path, bad, name="bad.xlsx"))
     assert code == 1
     assert {(e["row"], e["column"]) for e in out["errors"]} == {
-        (3, "单位类型"), (4, "所属区划"), (4, "警力人数"), (5, "警力人数"),
+        (3, "单位类型"),
+        (4, "所属区划"),
+        (4, "警力人数"),
+        (5, "警力人数"),
     }
     assert HostUnit.objects.count() == 1 and HostUnit.history.count() == before
 
@@ -126,7 +200,11 @@ def test_bad_expert_rows(tmp_path, district):
     code, out = run_import("experts", write(tmp_path, rows))
     assert code == 1
     assert {(e["row"], e["column"]) for e in out["errors"]} == {
-        (2, "专业领域"), (3, "身份证号"), (3, "联系电话"), (3, "服务调解组织"), (5, "姓名"),
+        (2, "专业领域"),
+        (3, "身份证号"),
+        (3, "联系电话"),
+        (3, "服务调解组织"),
+        (5, "姓名"),
     }
     assert not Expert.objects.exists()
 
@@ -141,7 +219,11 @@ def test_clerk_export_and_reimport_of_an_expert_keeps_other_towns_organizations(
 
     import openpyxl
 
-    cells = [c for row in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True) for c in row]
+    cells = [
+        c
+        for row in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+        for c in row
+    ]
     assert "新山村街道人民调解委员会" in cells and not any(c and "跃进" in str(c) for c in cells)
     path = tmp_path / "experts.xlsx"
     path.write_bytes(response.content)

@@ -4,7 +4,22 @@ from registry.models import Employment, Mediator, Membership
 from tests.factories import make_id, make_mediator, make_post
 from tests.registry.xlsx import run_import, write
 
-HEADER = ["序号", "姓名", "性别", "身份证号", "出生日期", "联系电话", "所属调解组织", "职务", "专兼职", "任职日期", "离任日期", "人员类别", "专业领域", "备注"]
+HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "出生日期",
+    "联系电话",
+    "所属调解组织",
+    "职务",
+    "专兼职",
+    "任职日期",
+    "离任日期",
+    "人员类别",
+    "专业领域",
+    "备注",
+]
 A, A1, B = "新山村街道人民调解委员会", "新山社区人民调解委员会", "跃进村街道人民调解委员会"
 
 
@@ -16,7 +31,22 @@ def messy_rows(id1, id2):
     fullwidth = id1[:-1].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}) + id1[-1]
     return [
         HEADER,
-        [1, " 张三 ", "", fullwidth, datetime.datetime(1970, 1, 1), 13800138000.0, A, "主任", "专职", datetime.datetime(2021, 3, 5), None, "律师，志愿者", "婚姻家庭;物业管理", ""],
+        [
+            1,
+            " 张三 ",
+            "",
+            fullwidth,
+            datetime.datetime(1970, 1, 1),
+            13800138000.0,
+            A,
+            "主任",
+            "专职",
+            datetime.datetime(2021, 3, 5),
+            None,
+            "律师，志愿者",
+            "婚姻家庭;物业管理",
+            "",
+        ],
         [2, "张三", "男", id1, "1970年1月1日", "138 0013 8000", A1, "", "兼职", "2021/3/5", "", "志愿者、律师", "", ""],
         [3, "李四", "", id2.lower(), "", "", A1, "委员", "专职", "2021.3.5", "2022-12-31", "", "", "演示"],
         [4, None, None, None, None, None, None, None, None, None, None, None, None, None],  # numbered empty line
@@ -66,7 +96,22 @@ def test_every_bad_row_is_reported_and_nothing_written(tmp_path, district):
     rows = [
         HEADER,
         [1, "", "", good, "", "", A, "", "专职", "", "", "", "", ""],  # empty name
-        [2, "甲", "", good[:-1] + ("0" if good[-1] != "0" else "1"), "", "", A, "", "专职", "", "", "", "", ""],  # checksum
+        [
+            2,
+            "甲",
+            "",
+            good[:-1] + ("0" if good[-1] != "0" else "1"),
+            "",
+            "",
+            A,
+            "",
+            "专职",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],  # checksum
         [3, "乙", "", 5.00104199001011e17, "", "", A, "", "专职", "", "", "", "", ""],  # rounded by Excel
         [4, "丙", "", other, "", "12345", "不存在的委员会", "", "全职", "2021-13-45", "", "神仙", "", ""],
         [5, "丁", "女", make_id(seq=43), "", "", A, "", "兼职", "", "", "", "", ""],  # odd seq = male
@@ -77,8 +122,16 @@ def test_every_bad_row_is_reported_and_nothing_written(tmp_path, district):
     assert out["created"] == out["updated"] == out["unchanged"] == 0
     reported = {(e["row"], e["column"]) for e in out["errors"]}
     assert {
-        (2, "姓名"), (3, "身份证号"), (4, "身份证号"), (5, "联系电话"), (5, "所属调解组织"),
-        (5, "专兼职"), (5, "任职日期"), (5, "人员类别"), (6, "性别"), (7, "离任日期"),
+        (2, "姓名"),
+        (3, "身份证号"),
+        (4, "身份证号"),
+        (5, "联系电话"),
+        (5, "所属调解组织"),
+        (5, "专兼职"),
+        (5, "任职日期"),
+        (5, "人员类别"),
+        (6, "性别"),
+        (7, "离任日期"),
     } <= reported
     rounded = next(e for e in out["errors"] if e["row"] == 4)
     assert "文本" in rounded["message"]
@@ -151,7 +204,10 @@ def test_names_match_whatever_the_bracket_width(tmp_path, district):
     from tests.factories import make_org
 
     make_org("大渡口区人民法院诉前调解室（演示）", "其他调解组织", district.district)
-    rows = [HEADER, [1, "甲", "", make_id(seq=95), "", "", "大渡口区人民法院诉前调解室(演示)", "", "兼职", "", "", "", "", ""]]
+    rows = [
+        HEADER,
+        [1, "甲", "", make_id(seq=95), "", "", "大渡口区人民法院诉前调解室(演示)", "", "兼职", "", "", "", "", ""],
+    ]
     assert run_import("mediators", write(tmp_path, rows))[0] == 0
     assert Membership.objects.get().organization.name == "大渡口区人民法院诉前调解室（演示）"
 
@@ -174,7 +230,10 @@ def test_clerk_may_add_a_post_for_another_towns_person_but_not_change_their_data
     make_post(person, district.org_b, Employment.PART_TIME)
     same = [HEADER, [1, "吴十", "", person.id_number, "", "13700000000", A, "", "兼职", "2022-01-01", "", "", "", ""]]
     assert run_import("mediators", write(tmp_path, same), "--as", "clerk_a")[1]["created"] == 1
-    changed = [HEADER, [1, "吴十", "", person.id_number, "", "13900000000", A1, "", "兼职", "2022-01-01", "", "", "", ""]]
+    changed = [
+        HEADER,
+        [1, "吴十", "", person.id_number, "", "13900000000", A1, "", "兼职", "2022-01-01", "", "", "", ""],
+    ]
     # now visible to clerk_a through the new post: a change is allowed
     assert run_import("mediators", write(tmp_path, changed, name="2.xlsx"), "--as", "clerk_a")[0] == 0
     other = make_mediator("郑十一", make_id(seq=101), phone="13700000001")

@@ -7,17 +7,39 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registry.widgets import (
-    BooleanWidget, ChoiceWidget, DateWidget, IdNumberWidget, IntegerWidget, MoneyWidget, MonthWidget,
-    MultiValueWidget, TextWidget, escape_formula,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    IdNumberWidget,
+    IntegerWidget,
+    MoneyWidget,
+    MonthWidget,
+    MultiValueWidget,
+    TextWidget,
+    escape_formula,
 )
 from tests.factories import make_id
 
 D = datetime.date(2021, 3, 5)
 
 
-@pytest.mark.parametrize("cell", [D, datetime.datetime(2021, 3, 5, 0, 0), 44260, 44260.0, "2021-03-05", "2021/3/5",
-                                  "2021.3.5", "2021年3月5日", " 2021 年 3 月 5 日 ", "２０２１-０３-０５", "20210305",
-                                  "2021-03-05 00:00:00"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        D,
+        datetime.datetime(2021, 3, 5, 0, 0),
+        44260,
+        44260.0,
+        "2021-03-05",
+        "2021/3/5",
+        "2021.3.5",
+        "2021年3月5日",
+        " 2021 年 3 月 5 日 ",
+        "２０２１-０３-０５",
+        "20210305",
+        "2021-03-05 00:00:00",
+    ],
+)
 def test_dates(cell):
     assert DateWidget().clean(cell) == D
 
@@ -33,7 +55,9 @@ def test_blank_cells():
         assert widget.clean(None) in (None, "") and widget.clean("  ") in (None, "")
 
 
-@pytest.mark.parametrize("cell, value", [("是", True), ("否", False), (" 是 ", True), (True, True), ("Y", True), (None, False)])
+@pytest.mark.parametrize(
+    "cell, value", [("是", True), ("否", False), (" 是 ", True), (True, True), ("Y", True), (None, False)]
+)
 def test_yes_no(cell, value):
     assert BooleanWidget().clean(cell) is value
 
@@ -62,12 +86,23 @@ def test_id_numbers():
     assert IdNumberWidget(required=False).clean("") is None
 
 
-@pytest.mark.parametrize("cell, value", [("2021-03", "2021-03"), ("2021/3", "2021-03"), ("2021年3月", "2021-03"), (D, "2021-03"), ("202103", "2021-03")])
+@pytest.mark.parametrize(
+    "cell, value",
+    [("2021-03", "2021-03"), ("2021/3", "2021-03"), ("2021年3月", "2021-03"), (D, "2021-03"), ("202103", "2021-03")],
+)
 def test_months(cell, value):
     assert MonthWidget().clean(cell) == value
 
 
-@pytest.mark.parametrize("cell, value", [("1,200.5", Decimal("1200.50")), ("¥800", Decimal("800.00")), (1200.1, Decimal("1200.10")), ("300元", Decimal("300.00"))])
+@pytest.mark.parametrize(
+    "cell, value",
+    [
+        ("1,200.5", Decimal("1200.50")),
+        ("¥800", Decimal("800.00")),
+        (1200.1, Decimal("1200.10")),
+        ("300元", Decimal("300.00")),
+    ],
+)
 def test_money(cell, value):
     assert MoneyWidget().clean(cell) == value
 

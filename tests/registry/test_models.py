@@ -41,7 +41,10 @@ def test_duplicate_id_is_refused(db):
 
 
 def test_unknown_person_category_is_refused_and_known_ones_normalized(db):
-    assert "不在可选范围内" in errors_of(Mediator(name="王五", id_number=make_id(), categories="律师、厨师"))["categories"][0]
+    assert (
+        "不在可选范围内"
+        in errors_of(Mediator(name="王五", id_number=make_id(), categories="律师、厨师"))["categories"][0]
+    )
     person = make_mediator(categories="律师，志愿者;律师")
     assert person.categories == "律师、志愿者"
 
@@ -51,23 +54,32 @@ def test_bad_phone_on_mediator(db):
 
 
 def test_post_end_before_start(district):
-    post = Membership(mediator=make_mediator(), organization=district.org_a, employment=Employment.PART_TIME,
-                      start_date=D(2021, 5, 1), end_date=D(2021, 4, 30))
+    post = Membership(
+        mediator=make_mediator(),
+        organization=district.org_a,
+        employment=Employment.PART_TIME,
+        start_date=D(2021, 5, 1),
+        end_date=D(2021, 4, 30),
+    )
     assert errors_of(post)["end_date"] == ["离任日期不能早于任职日期。"]
 
 
-@pytest.mark.parametrize("start, end, clash", [
-    (D(2021, 1, 1), None, True),              # open-ended overlaps open-ended
-    (D(2019, 1, 1), D(2020, 1, 1), True),     # touches the first day
-    (D(2019, 1, 1), D(2019, 12, 31), False),  # ends the day before
-    (None, D(2019, 6, 1), False),
-    (None, None, True),
-])
+@pytest.mark.parametrize(
+    "start, end, clash",
+    [
+        (D(2021, 1, 1), None, True),  # open-ended overlaps open-ended
+        (D(2019, 1, 1), D(2020, 1, 1), True),  # touches the first day
+        (D(2019, 1, 1), D(2019, 12, 31), False),  # ends the day before
+        (None, D(2019, 6, 1), False),
+        (None, None, True),
+    ],
+)
 def test_one_full_time_post_at_a_time(district, start, end, clash):
     person = make_mediator()
     make_post(person, district.org_a, start=D(2020, 1, 1))
-    second = Membership(mediator=person, organization=district.org_b, employment=Employment.FULL_TIME,
-                        start_date=start, end_date=end)
+    second = Membership(
+        mediator=person, organization=district.org_b, employment=Employment.FULL_TIME, start_date=start, end_date=end
+    )
     if clash:
         assert "已有专职职务（2020-01-01 至 至今）" in errors_of(second)["employment"][0]
     else:
@@ -106,8 +118,13 @@ def test_stationed_room_needs_a_host_unit_of_its_type(district):
 
 def test_area_parent_levels(district):
     assert "必须填写上级区划" in errors_of(Area(name="孤村", level=AreaLevel.VILLAGE))["parent"][0]
-    assert "上级区划应为乡镇、街道" in errors_of(Area(name="挂错的村", level=AreaLevel.VILLAGE, parent=district.district))["parent"][0]
-    assert "上级区划应为区县" in errors_of(Area(name="挂错的街道", level=AreaLevel.STREET, parent=district.a))["parent"][0]
+    assert (
+        "上级区划应为乡镇、街道"
+        in errors_of(Area(name="挂错的村", level=AreaLevel.VILLAGE, parent=district.district))["parent"][0]
+    )
+    assert (
+        "上级区划应为区县" in errors_of(Area(name="挂错的街道", level=AreaLevel.STREET, parent=district.a))["parent"][0]
+    )
 
 
 def test_every_field_has_a_chinese_verbose_name():

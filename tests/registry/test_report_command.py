@@ -42,10 +42,20 @@ def test_staffing_json_shape(place):
     data = report_json("staffing", "--as-of", "2021-12-31")
     assert {"organization", "kind", "area", "quota", "full_time", "shortfall"} <= set(data["rows"][0])
     rates = {r["category"]: r for r in data["rates"]}
-    assert list(rates) == ["乡镇（街道）人民调解委员会", "行业性专业性人民调解委员会", "派驻调解室",
-                           "村（社区）人民调解委员会", "企事业单位人民调解委员会"]
-    assert rates["行业性专业性人民调解委员会"] == {"category": "行业性专业性人民调解委员会", "total": 4,
-                                                 "meeting": 1, "rate": 0.25, "target": 0.5}
+    assert list(rates) == [
+        "乡镇（街道）人民调解委员会",
+        "行业性专业性人民调解委员会",
+        "派驻调解室",
+        "村（社区）人民调解委员会",
+        "企事业单位人民调解委员会",
+    ]
+    assert rates["行业性专业性人民调解委员会"] == {
+        "category": "行业性专业性人民调解委员会",
+        "total": 4,
+        "meeting": 1,
+        "rate": 0.25,
+        "target": 0.5,
+    }
     assert rates["企事业单位人民调解委员会"]["target"] is None
 
 
@@ -60,8 +70,11 @@ def test_year_alone_is_the_end_of_that_year_and_its_targets(place):
 
 def test_as_clerk_limits_every_format(place, users, tmp_path):
     data = report_json("staffing", "--year", "2021", "--as", "clerk_b")
-    assert {r["organization"] for r in data["rows"]} == {"跃进村街道人民调解委员会", "跃进社区人民调解委员会",
-                                                          "跃进二派出所调解室"}
+    assert {r["organization"] for r in data["rows"]} == {
+        "跃进村街道人民调解委员会",
+        "跃进社区人民调解委员会",
+        "跃进二派出所调解室",
+    }
     out = io.StringIO()
     call_command("report", "staffing", "--year", "2021", "--as", "clerk_b", stdout=out)
     assert "跃进村街道人民调解委员会" in out.getvalue() and "新山" not in out.getvalue()
@@ -88,8 +101,10 @@ def test_xlsx_has_the_same_numbers(place, tmp_path):
     book = load_workbook(path)
     rows = list(book["明细"].iter_rows(values_only=True))
     header = rows[0]
-    got = {r[header.index("调解组织")]: (r[header.index("专职定额")], r[header.index("在岗专职")], r[header.index("缺额")])
-           for r in rows[1:]}
+    got = {
+        r[header.index("调解组织")]: (r[header.index("专职定额")], r[header.index("在岗专职")], r[header.index("缺额")])
+        for r in rows[1:]
+    }
     expected = run_report("staffing", ReportParams(as_of=Y2021, year=2021))
     assert got == {r["organization"]: (r["quota"], r["full_time"], r["shortfall"]) for r in expected.rows}
     rates = list(book["达标率"].iter_rows(values_only=True))
@@ -97,15 +112,18 @@ def test_xlsx_has_the_same_numbers(place, tmp_path):
     assert [tuple(r) for r in rates[1:]] == [(r.category, r.total, r.meeting, r.rate, r.target) for r in expected.rates]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["nope"], "报表“nope”不存在"),
-    (["staffing", "--as-of", "2021-02-30"], "日期“2021-02-30”格式不正确"),
-    (["staffing", "--year", "20x1"], "年份“20x1”格式不正确"),
-    (["staffing", "--year", "99"], "年份“99”无效"),
-    (["staffing", "--as", "ghost"], "用户“ghost”不存在"),
-    (["staffing", "--format", "pdf"], "输出格式“pdf”无效"),
-    (["staffing", "--format", "xlsx", "--output", "/nonexistent-dir/x.xlsx"], "无法写入文件"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nope"], "报表“nope”不存在"),
+        (["staffing", "--as-of", "2021-02-30"], "日期“2021-02-30”格式不正确"),
+        (["staffing", "--year", "20x1"], "年份“20x1”格式不正确"),
+        (["staffing", "--year", "99"], "年份“99”无效"),
+        (["staffing", "--as", "ghost"], "用户“ghost”不存在"),
+        (["staffing", "--format", "pdf"], "输出格式“pdf”无效"),
+        (["staffing", "--format", "xlsx", "--output", "/nonexistent-dir/x.xlsx"], "无法写入文件"),
+    ],
+)
 def test_bad_arguments_are_clear_errors(district, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", *args, stdout=io.StringIO())
@@ -129,8 +147,15 @@ def test_a_role_without_the_permission_is_refused(district, users):
 
 def test_call_command_with_keyword_options(place, users):
     out = io.StringIO()
-    call_command("report", "committees", format="json", as_of=datetime.date(2021, 12, 31), year=2021,
-                 **{"as": "clerk_b"}, stdout=out)
+    call_command(
+        "report",
+        "committees",
+        format="json",
+        as_of=datetime.date(2021, 12, 31),
+        year=2021,
+        **{"as": "clerk_b"},
+        stdout=out,
+    )
     data = json.loads(out.getvalue())
     assert data["as_of"] == "2021-12-31" and data["scope"] == "跃进村街道"
     assert {r["category"]: r["meeting"] for r in data["rates"]} == {"乡镇（街道）": 1, "村（社区）": 1}

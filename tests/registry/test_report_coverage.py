@@ -22,6 +22,7 @@ def rates(report):
 
 # ---- rule 3: expert coverage of industry committees
 
+
 def test_experts_2021_counts_experts_and_professional_members(place):
     report = run("experts", Y2021, 2021)
     rows = {r["organization"]: (r["experts"], r["professionals"], r["covered"]) for r in report.rows}
@@ -48,11 +49,18 @@ def test_experts_clerk_scope(place, users):
 
 # ---- rule 4: committee coverage (建成率)
 
+
 def test_committees_2021(place):
     report = run("committees", Y2021, 2021)
     rows = {r["area"]: r["has_committee"] for r in report.rows}
-    assert rows == {"新山村街道": True, "跃进村街道": True, "新山社区": True, "跃进社区": True,
-                    "新山二社区": False, "跃进二社区": False}  # 跃进二社区's committee is founded 2022-06-01
+    assert rows == {
+        "新山村街道": True,
+        "跃进村街道": True,
+        "新山社区": True,
+        "跃进社区": True,
+        "新山二社区": False,
+        "跃进二社区": False,
+    }  # 跃进二社区's committee is founded 2022-06-01
     assert rates(report) == {"乡镇（街道）": (2, 2, 1.0, 1.0), "村（社区）": (4, 2, 0.5, 1.0)}
 
 
@@ -72,11 +80,14 @@ def test_committees_clerk_scope(place, users):
 
 # ---- rule 5: stationed-room coverage
 
+
 def test_rooms_2021_with_the_20_officer_rule(place):
     report = run("rooms", Y2021, 2021)
     rows = {r["host_unit"]: (r["counted"], r["has_room"]) for r in report.rows}
     assert rows == {
-        "区人民法院": (True, True), "新山法庭": (True, False), "区信访接待大厅": (True, True),
+        "区人民法院": (True, True),
+        "新山法庭": (True, False),
+        "区信访接待大厅": (True, True),
         "新山派出所": (True, False),  # its room is founded 2022-02-01
         "跃进派出所": (True, False),  # exactly 20 officers: in the rate
         "跃进二派出所": (False, True),  # 19 officers: listed, outside the rate

@@ -19,8 +19,11 @@ def place(district):
 
 
 def page_rates(html: str) -> dict:
-    rows = re.findall(r'data-category="([^"]+)" data-total="(\d+)" data-meeting="(\d+)" data-rate="([^"]+)" '
-                      r'data-target="([^"]*)"', html)
+    rows = re.findall(
+        r'data-category="([^"]+)" data-total="(\d+)" data-meeting="(\d+)" data-rate="([^"]+)" '
+        r'data-target="([^"]*)"',
+        html,
+    )
     return {c: (int(t), int(m), float(r), float(g) if g else None) for c, t, m, r, g in rows}
 
 

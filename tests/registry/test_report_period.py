@@ -6,20 +6,23 @@ import datetime
 import pytest
 
 from registry.policy import STAFFING_TARGETS, in_force
-from registry.reporting import ReportError, Rate, resolve_period
+from registry.reporting import Rate, ReportError, resolve_period
 
 TODAY = datetime.date(2026, 11, 29)
 D = datetime.date
 
 
-@pytest.mark.parametrize("as_of, year, expected", [
-    (None, None, (TODAY, 2026)),
-    (None, 2021, (D(2021, 12, 31), 2021)),
-    (None, 2026, (TODAY, 2026)),  # the end of this year is later than today
-    (None, 2030, (TODAY, 2030)),
-    (D(2022, 5, 1), None, (D(2022, 5, 1), 2022)),
-    (D(2022, 5, 1), 2021, (D(2022, 5, 1), 2021)),  # both: that day, the 2021 targets
-])
+@pytest.mark.parametrize(
+    "as_of, year, expected",
+    [
+        (None, None, (TODAY, 2026)),
+        (None, 2021, (D(2021, 12, 31), 2021)),
+        (None, 2026, (TODAY, 2026)),  # the end of this year is later than today
+        (None, 2030, (TODAY, 2030)),
+        (D(2022, 5, 1), None, (D(2022, 5, 1), 2022)),
+        (D(2022, 5, 1), 2021, (D(2022, 5, 1), 2021)),  # both: that day, the 2021 targets
+    ],
+)
 def test_resolve_period(as_of, year, expected):
     assert resolve_period(as_of=as_of, year=year, today=TODAY) == expected
 

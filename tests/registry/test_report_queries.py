@@ -10,16 +10,37 @@ from django.test.utils import CaptureQueriesContext
 from stdnum.cn import ric
 
 from registry.models import (
-    Area, AreaLevel, Employment, Expert, HostUnit, HostUnitKind, Mediator, Membership, Organization,
+    Area,
+    AreaLevel,
+    Employment,
+    Expert,
+    HostUnit,
+    HostUnitKind,
+    Mediator,
+    Membership,
+    Organization,
+)
+from registry.models import (
     OrganizationKind as Kind,
 )
 from registry.reporting import ReportParams, run_report
 
 NAMES = ["staffing", "experts", "committees", "rooms"]
-KINDS = [Kind.TOWN, Kind.VILLAGE, Kind.ENTERPRISE, Kind.INDUSTRY, Kind.COURT_ROOM, Kind.POLICE_ROOM,
-         Kind.PETITION_ROOM, Kind.ADMINISTRATIVE]
-HOST = {Kind.COURT_ROOM: HostUnitKind.COURT, Kind.POLICE_ROOM: HostUnitKind.POLICE,
-        Kind.PETITION_ROOM: HostUnitKind.PETITION}
+KINDS = [
+    Kind.TOWN,
+    Kind.VILLAGE,
+    Kind.ENTERPRISE,
+    Kind.INDUSTRY,
+    Kind.COURT_ROOM,
+    Kind.POLICE_ROOM,
+    Kind.PETITION_ROOM,
+    Kind.ADMINISTRATIVE,
+]
+HOST = {
+    Kind.COURT_ROOM: HostUnitKind.COURT,
+    Kind.POLICE_ROOM: HostUnitKind.POLICE,
+    Kind.PETITION_ROOM: HostUnitKind.PETITION,
+}
 
 
 def person_id(n: int) -> str:
@@ -50,15 +71,24 @@ def build(district, count: int, tag: str, first_person: int) -> None:
         org.host_unit_id = org.host_unit.pk if org.host_unit else None
     Organization.objects.bulk_create(orgs)
     people = Mediator.objects.bulk_create(
-        [Mediator(name=f"{tag}{i}", id_number=person_id(first_person + i), categories="专业技术人员" if i % 7 == 0 else "")
-         for i in range(3 * count)]
+        [
+            Mediator(
+                name=f"{tag}{i}", id_number=person_id(first_person + i), categories="专业技术人员" if i % 7 == 0 else ""
+            )
+            for i in range(3 * count)
+        ]
     )
     posts = []
     for i, org in enumerate(orgs):
         for j in range(3):
-            posts.append(Membership(mediator=people[3 * i + j], organization=org,
-                                    employment=Employment.FULL_TIME if j < i % 3 else Employment.PART_TIME,
-                                    start_date=datetime.date(2020, 1, 1)))
+            posts.append(
+                Membership(
+                    mediator=people[3 * i + j],
+                    organization=org,
+                    employment=Employment.FULL_TIME if j < i % 3 else Employment.PART_TIME,
+                    start_date=datetime.date(2020, 1, 1),
+                )
+            )
     Membership.objects.bulk_create(posts)
     expert = Expert.objects.create(name=f"{tag}专家", domains="商事")
     expert.organizations.add(*[o for o in orgs if o.kind == Kind.INDUSTRY][::2])
@@ -74,8 +104,11 @@ def measure(users, client) -> dict:
     def params(user):  # a fresh user each time: role and town lookups are counted the same way
         return ReportParams(as_of=datetime.date(2022, 12, 31), year=2022, user=User.objects.get(pk=user.pk))
 
-    counts = {(name, who): count_queries(lambda: run_report(name, params(user)))
-              for name in NAMES for who, user in [("bureau", users.bureau), ("clerk", users.clerk_a)]}
+    counts = {
+        (name, who): count_queries(lambda: run_report(name, params(user)))
+        for name in NAMES
+        for who, user in [("bureau", users.bureau), ("clerk", users.clerk_a)]
+    }
     client.force_login(users.bureau)
     counts["page"] = count_queries(lambda: client.get("/reports/staffing/", {"year": 2022}))
     counts["dashboard"] = count_queries(lambda: client.get("/reports/"))

@@ -104,8 +104,12 @@ def test_part_time_candidates_for_short_organizations(place):
 
 def test_clerk_sees_only_their_town(place, users):
     report = staffing(Y2022, 2022, user=users.clerk_a)
-    assert set(by_org(report)) == {"新山村街道人民调解委员会", "新山社区人民调解委员会", "新山钢铁企业人民调解委员会",
-                                   "新山派出所调解室"}
+    assert set(by_org(report)) == {
+        "新山村街道人民调解委员会",
+        "新山社区人民调解委员会",
+        "新山钢铁企业人民调解委员会",
+        "新山派出所调解室",
+    }
     # rates over what the clerk may see; a category with nothing in it is 100% (nothing short)
     assert rates(report) == {
         "乡镇（街道）人民调解委员会": (1, 1, 1.0, 1.0),

@@ -1,8 +1,8 @@
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from registry.models import Area, Mediator, Membership, Organization, OrganizationKind
 from registry.demo import TOWNS
+from registry.models import Area, Mediator, Membership, Organization, OrganizationKind
 
 
 def history_rows() -> int:

@@ -1,7 +1,5 @@
 """身份证号 and phone normalization: messy-but-valid forms become canonical; bad ones get Chinese messages."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -10,8 +8,11 @@ from tests.factories import make_id
 
 # Real-shaped IDs: Dadukou's codes before (510203, Sichuan era) and after 1997 (500104),
 # birth years 1955–2000 — python-stdnum's validate() refuses most of these.
-REAL_SHAPED = [make_id(prefix, f"{year}0615", seq) for prefix in ("500104", "510203", "510204") for year, seq in
-               ((1955, 11), (1968, 22), (1979, 33), (1990, 44), (2000, 55))]
+REAL_SHAPED = [
+    make_id(prefix, f"{year}0615", seq)
+    for prefix in ("500104", "510203", "510204")
+    for year, seq in ((1955, 11), (1968, 22), (1979, 33), (1990, 44), (2000, 55))
+]
 
 
 @pytest.mark.parametrize("number", REAL_SHAPED)
@@ -78,17 +79,20 @@ def test_gender_and_birth_place_come_from_the_id():
     assert id_birth_place(make_id("510204")) == "四川省"
 
 
-@pytest.mark.parametrize("raw, canonical", [
-    ("13812345678", "13812345678"),
-    ("１３８１２３４５６７８", "13812345678"),
-    (" 138 1234 5678 ", "13812345678"),
-    (13812345678.0, "13812345678"),
-    ("+8613812345678", "13812345678"),
-    ("023-68123456", "023-68123456"),
-    ("02368123456", "02368123456"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("13812345678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        (" 138 1234 5678 ", "13812345678"),
+        (13812345678.0, "13812345678"),
+        ("+8613812345678", "13812345678"),
+        ("023-68123456", "023-68123456"),
+        ("02368123456", "02368123456"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_valid_phones(raw, canonical):
     assert normalize_phone(raw) == canonical
 

@@ -34,8 +34,10 @@ def test_a_clerk_sees_only_their_towns_payouts_on_every_path(both, users, client
     assert client.get(f"{URL}{theirs.pk}/change/").status_code in (302, 404)
     assert client.get(f"{URL}{theirs.pk}/history/").status_code == 404
     assert client.get(f"{URL}{mine.pk}/history/").status_code == 200
-    found = client.get("/admin/autocomplete/", {"app_label": "subsidies", "model_name": "payout",
-                                                "field_name": "mediator", "term": "王"}).json()
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "subsidies", "model_name": "payout", "field_name": "mediator", "term": "王"},
+    ).json()
     assert found["results"] == []
 
 
@@ -59,20 +61,46 @@ def test_a_clerk_cannot_act_on_another_towns_payout_by_posting_its_id(both, user
 
 def test_a_clerk_adds_a_claim_and_the_post_is_found_for_them(district, pay, users, client_as):
     client = client_as(users.clerk_a)
-    response = client.post(f"{URL}add/", {"mediator": pay.li.pk, "organization": "", "kind": "岗位补贴",
-                                          "period": "2022年5月", "case_number": "", "case_grade": "",
-                                          "amount": "¥1,000.50", "paid_date": "", "remarks": ""})
+    response = client.post(
+        f"{URL}add/",
+        {
+            "mediator": pay.li.pk,
+            "organization": "",
+            "kind": "岗位补贴",
+            "period": "2022年5月",
+            "case_number": "",
+            "case_grade": "",
+            "amount": "¥1,000.50",
+            "paid_date": "",
+            "remarks": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     payout = Payout.objects.get()
     assert (payout.organization, payout.area, payout.amount, payout.status) == (
-        district.org_a1, district.a, Decimal("1000.50"), PayoutStatus.PENDING)
+        district.org_a1,
+        district.a,
+        Decimal("1000.50"),
+        PayoutStatus.PENDING,
+    )
     assert payout.history.get().history_user == users.clerk_a
 
 
 def test_a_clerk_cannot_claim_for_another_towns_mediator(district, pay, users, client_as):
-    response = client_as(users.clerk_a).post(f"{URL}add/", {
-        "mediator": pay.wang.pk, "organization": "", "kind": "岗位补贴", "period": "2022-05",
-        "amount": "100", "case_number": "", "case_grade": "", "paid_date": "", "remarks": ""})
+    response = client_as(users.clerk_a).post(
+        f"{URL}add/",
+        {
+            "mediator": pay.wang.pk,
+            "organization": "",
+            "kind": "岗位补贴",
+            "period": "2022-05",
+            "amount": "100",
+            "case_number": "",
+            "case_grade": "",
+            "paid_date": "",
+            "remarks": "",
+        },
+    )
     assert response.status_code == 200 and Payout.objects.count() == 0
 
 
@@ -99,8 +127,10 @@ def test_finance_cannot_edit_amounts(both, users, client_as):
     client = client_as(users.finance)
     page = client.get(f"{URL}{mine.pk}/change/").content.decode()
     assert 'name="amount"' not in page
-    response = client.post(f"{URL}{mine.pk}/change/", {"amount": "1", "mediator": mine.mediator_id,
-                                                       "kind": mine.kind, "period": mine.period})
+    response = client.post(
+        f"{URL}{mine.pk}/change/",
+        {"amount": "1", "mediator": mine.mediator_id, "kind": mine.kind, "period": mine.period},
+    )
     assert response.status_code == 403
     assert Payout.objects.get(pk=mine.pk).amount == Decimal("800.00")
 
@@ -138,7 +168,11 @@ def test_finance_export_has_numbers_text_ids_and_an_exact_total(district, pay, u
     amount_col, id_col = header.index("金额（元）") + 1, header.index("身份证号") + 1
     amounts = [sheet.cell(row=r, column=amount_col) for r in range(2, 5)]
     assert all(isinstance(cell.value, (int, float)) and cell.number_format == "¥#,##0.00" for cell in amounts)
-    assert {sheet.cell(row=r, column=id_col).value for r in range(2, 5)} == {pay.zhang.id_number, pay.li.id_number, pay.wang.id_number}
+    assert {sheet.cell(row=r, column=id_col).value for r in range(2, 5)} == {
+        pay.zhang.id_number,
+        pay.li.id_number,
+        pay.wang.id_number,
+    }
     assert all(sheet.cell(row=r, column=id_col).data_type == "s" for r in range(2, 5))
     total = sheet.cell(row=5, column=amount_col)
     assert sheet.cell(row=5, column=1).value == "合计"
@@ -146,8 +180,9 @@ def test_finance_export_has_numbers_text_ids_and_an_exact_total(district, pay, u
 
 
 @pytest.mark.parametrize("role", ["bureau", "clerk_a", "finance", "hr"])
-def test_the_changelist_query_count_does_not_grow_with_rows(district, pay, users, client_as, role,
-                                                           django_assert_max_num_queries):
+def test_the_changelist_query_count_does_not_grow_with_rows(
+    district, pay, users, client_as, role, django_assert_max_num_queries
+):
     client = client_as(getattr(users, role))
     make_payout(pay.zhang, district.org_a)
     client.get(URL)
@@ -169,8 +204,10 @@ def test_standards_and_budgets_are_edited_by_the_bureau_only(district, pay, user
         assert client.get("/admin/subsidies/subsidystandard/add/").status_code == 403
         assert client.get("/admin/subsidies/budget/add/").status_code == 403
     client = client_as(users.bureau)
-    response = client.post("/admin/subsidies/subsidystandard/add/", {
-        "kind": "岗位补贴", "case_grade": "", "amount": "1100", "effective_from": "2023-01-01", "remarks": ""})
+    response = client.post(
+        "/admin/subsidies/subsidystandard/add/",
+        {"kind": "岗位补贴", "case_grade": "", "amount": "1100", "effective_from": "2023-01-01", "remarks": ""},
+    )
     assert response.status_code == 302
 
 
@@ -201,8 +238,15 @@ def test_the_list_links_to_the_report_and_the_import(users, client_as):
 def test_the_admin_export_reimports_unchanged(district, pay, users, client_as, tmp_path):
     from tests.subsidies.test_import_payouts import run
 
-    make_payout(pay.zhang, district.org_a, kind="以案定补", case_number="(2022)渝调1号", amount="200.50",
-                paid_date=None, remarks="=SUM(A1)")
+    make_payout(
+        pay.zhang,
+        district.org_a,
+        kind="以案定补",
+        case_number="(2022)渝调1号",
+        amount="200.50",
+        paid_date=None,
+        remarks="=SUM(A1)",
+    )
     make_payout(pay.wang, district.org_b)
     client = client_as(users.clerk_a)
     exported = client.get(f"{URL}export/")

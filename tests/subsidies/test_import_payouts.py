@@ -39,16 +39,25 @@ def run(path, *args):
 
 
 def test_a_valid_file_creates_pending_claims_and_reimport_is_unchanged(tmp_path, district, pay, users):
-    path = xlsx(tmp_path, [
-        [pay.zhang.id_number, "张三", "岗位补贴", "2022-03", None, 800, None, "三月"],
-        [pay.li.id_number, " 李四 ", "以案定补", "2022年4月", "（2022）渝调 1号", "¥200.50", None, None],
-        [pay.zhang.id_number, "张三", "以案定补", "2022/4", "(2022)渝调2号", "200", None, None],
-    ], title="2022年新山村街道补贴申报表")
+    path = xlsx(
+        tmp_path,
+        [
+            [pay.zhang.id_number, "张三", "岗位补贴", "2022-03", None, 800, None, "三月"],
+            [pay.li.id_number, " 李四 ", "以案定补", "2022年4月", "（2022）渝调 1号", "¥200.50", None, None],
+            [pay.zhang.id_number, "张三", "以案定补", "2022/4", "(2022)渝调2号", "200", None, None],
+        ],
+        title="2022年新山村街道补贴申报表",
+    )
     code, result = run(path, "--as", users.clerk_a.username)
     assert (code, result) == (0, {"created": 3, "updated": 0, "unchanged": 0, "errors": []})
     assert set(Payout.objects.values_list("status", flat=True)) == {PayoutStatus.PENDING}
     li = Payout.objects.get(mediator=pay.li)
-    assert (li.amount, li.period, li.case_number, li.area) == (Decimal("200.50"), "2022-04", "(2022)渝调1号", district.a)
+    assert (li.amount, li.period, li.case_number, li.area) == (
+        Decimal("200.50"),
+        "2022-04",
+        "(2022)渝调1号",
+        district.a,
+    )
     assert li.history.get().history_user == users.clerk_a
     history = Payout.history.count()
     code, result = run(path, "--as", users.clerk_a.username)
@@ -57,15 +66,18 @@ def test_a_valid_file_creates_pending_claims_and_reimport_is_unchanged(tmp_path,
 
 
 def test_bad_rows_are_each_named_and_nothing_is_written(tmp_path, district, pay):
-    path = xlsx(tmp_path, [
-        [pay.zhang.id_number, "张三", "以案定补", "2022-03", None, 200, None, None],  # 2: no case number
-        [pay.zhang.id_number, "张三", "岗位补贴", "2022-04", None, 0, None, None],  # 3: amount 0
-        [pay.zhang.id_number, "张三", "岗位补贴", "2022-05", None, -1, None, None],  # 4: negative
-        [pay.zhang.id_number, "张三", "岗位补贴", "2022-06", None, 12.345, None, None],  # 5: 3 decimals
-        [pay.zhang.id_number, "张三", "岗位补贴", "2022-13", None, 100, None, None],  # 6: month 13
-        ["110101199003077777", "无名", "岗位补贴", "2022-03", None, 100, None, None],  # 7: unknown mediator
-        [pay.wang.id_number, "王五", "岗位补贴", "2022-03", None, 100, None, None],  # 8: fine
-    ])
+    path = xlsx(
+        tmp_path,
+        [
+            [pay.zhang.id_number, "张三", "以案定补", "2022-03", None, 200, None, None],  # 2: no case number
+            [pay.zhang.id_number, "张三", "岗位补贴", "2022-04", None, 0, None, None],  # 3: amount 0
+            [pay.zhang.id_number, "张三", "岗位补贴", "2022-05", None, -1, None, None],  # 4: negative
+            [pay.zhang.id_number, "张三", "岗位补贴", "2022-06", None, 12.345, None, None],  # 5: 3 decimals
+            [pay.zhang.id_number, "张三", "岗位补贴", "2022-13", None, 100, None, None],  # 6: month 13
+            ["110101199003077777", "无名", "岗位补贴", "2022-03", None, 100, None, None],  # 7: unknown mediator
+            [pay.wang.id_number, "王五", "岗位补贴", "2022-03", None, 100, None, None],  # 8: fine
+        ],
+    )
     code, result = run(path)
     assert code == 1
     by_row = {(e["row"], e["column"]) for e in result["errors"]}
@@ -76,10 +88,13 @@ def test_bad_rows_are_each_named_and_nothing_is_written(tmp_path, district, pay)
 
 
 def test_the_same_case_number_twice_in_a_file_is_refused(tmp_path, district, pay):
-    path = xlsx(tmp_path, [
-        [pay.zhang.id_number, "张三", "以案定补", "2022-03", "A-1", 200, None, None],
-        [pay.wang.id_number, "王五", "以案定补", "2022-03", "a-1 ", 200, None, None],
-    ])
+    path = xlsx(
+        tmp_path,
+        [
+            [pay.zhang.id_number, "张三", "以案定补", "2022-03", "A-1", 200, None, None],
+            [pay.wang.id_number, "王五", "以案定补", "2022-03", "a-1 ", 200, None, None],
+        ],
+    )
     code, result = run(path)
     assert code == 1
     assert result["errors"][0]["row"] == 3 and "第2行" in result["errors"][0]["message"]
@@ -89,7 +104,9 @@ def test_the_same_case_number_twice_in_a_file_is_refused(tmp_path, district, pay
 def test_a_case_number_paid_in_an_earlier_file_is_refused_naming_it(tmp_path, district, pay):
     assert run(xlsx(tmp_path, [[pay.zhang.id_number, "张三", "以案定补", "2022-03", "C-9", 200, None, None]]))[0] == 0
     earlier = Payout.objects.get()
-    code, result = run(xlsx(tmp_path, [[pay.wang.id_number, "王五", "以案定补", "2022-05", "C-9", 200, None, None]], name="2.xlsx"))
+    code, result = run(
+        xlsx(tmp_path, [[pay.wang.id_number, "王五", "以案定补", "2022-05", "C-9", 200, None, None]], name="2.xlsx")
+    )
     assert code == 1
     message = result["errors"][0]["message"]
     assert result["errors"][0]["column"] == "案件编号"
@@ -129,8 +146,11 @@ def test_a_corrected_returned_claim_goes_back_to_review(tmp_path, district, pay)
 
 
 def test_a_clerk_cannot_import_claims_for_another_towns_mediator(tmp_path, district, pay, users):
-    code, result = run(xlsx(tmp_path, [[pay.wang.id_number, "王五", "岗位补贴", "2022-03", None, 100, None, None]]),
-                       "--as", users.clerk_a.username)
+    code, result = run(
+        xlsx(tmp_path, [[pay.wang.id_number, "王五", "岗位补贴", "2022-03", None, 100, None, None]]),
+        "--as",
+        users.clerk_a.username,
+    )
     assert code == 1 and result["errors"][0]["column"] == "身份证号"
     assert Payout.objects.count() == 0
 

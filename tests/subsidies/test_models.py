@@ -12,12 +12,19 @@ def test_a_village_payout_rolls_up_into_its_town(district, pay):
     assert payout.area == district.a
 
 
-@pytest.mark.parametrize("amount, message", [
-    ("0", "必须大于0"), ("-10", "必须大于0"), ("12.345", "超过2位小数"), ("abc", "不是数字"),
-])
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("0", "必须大于0"),
+        ("-10", "必须大于0"),
+        ("12.345", "超过2位小数"),
+        ("abc", "不是数字"),
+    ],
+)
 def test_bad_amounts_are_refused(district, pay, amount, message):
-    payout = Payout(mediator=pay.zhang, organization=district.org_a, kind=PayoutKind.POST, period="2022-03",
-                    amount=amount)
+    payout = Payout(
+        mediator=pay.zhang, organization=district.org_a, kind=PayoutKind.POST, period="2022-03", amount=amount
+    )
     with pytest.raises(ValidationError) as exc:
         payout.full_clean()
     assert message in str(exc.value.message_dict["amount"])
@@ -25,8 +32,9 @@ def test_bad_amounts_are_refused(district, pay, amount, message):
 
 @pytest.mark.parametrize("period", ["2022-13", "2022-00", "22-03", "三月"])
 def test_bad_periods_are_refused(district, pay, period):
-    payout = Payout(mediator=pay.zhang, organization=district.org_a, kind=PayoutKind.POST, period=period,
-                    amount=Decimal("1"))
+    payout = Payout(
+        mediator=pay.zhang, organization=district.org_a, kind=PayoutKind.POST, period=period, amount=Decimal("1")
+    )
     with pytest.raises(ValidationError) as exc:
         payout.full_clean()
     assert "所属期间" in str(exc.value.message_dict["period"])

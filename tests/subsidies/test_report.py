@@ -44,8 +44,16 @@ def test_totals_by_area_kind_month_and_mediator_are_exact(ledger, district):
     report = run_report("subsidies", ReportParams(as_of=AS_OF, year=2022))
     total = rows_of(report, "total")["合计"]
     assert (total["total"], total["count"]) == (Decimal("1005.86"), 4)
-    assert (total["pending"], total["approved"], total["paid"]) == (Decimal("5.65"), Decimal("0.20"), Decimal("1000.01"))
-    assert (total["budget"], total["used"], total["remaining"]) == (Decimal("20000.00"), Decimal("1000.21"), Decimal("18999.79"))
+    assert (total["pending"], total["approved"], total["paid"]) == (
+        Decimal("5.65"),
+        Decimal("0.20"),
+        Decimal("1000.01"),
+    )
+    assert (total["budget"], total["used"], total["remaining"]) == (
+        Decimal("20000.00"),
+        Decimal("1000.21"),
+        Decimal("18999.79"),
+    )
     areas = rows_of(report, "area")
     assert areas["新山村街道"]["total"] == Decimal("1000.31")  # the community's 1000.01 rolls up
     assert "新山社区" not in areas
@@ -75,8 +83,18 @@ def test_json_money_is_exact(ledger, district):
 
 def test_xlsx_money_is_numeric_and_exact(ledger, district, tmp_path):
     path = tmp_path / "s.xlsx"
-    call_command("report", "subsidies", "--year", "2022", "--format", "xlsx", "--output", str(path),
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "report",
+        "subsidies",
+        "--year",
+        "2022",
+        "--format",
+        "xlsx",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     sheet = load_workbook(path).worksheets[0]
     header = [c.value for c in sheet[1]]
     column = header.index("合计（元）")

@@ -28,7 +28,11 @@ def test_the_full_path_records_every_transition_with_its_user(claims, users):
     payout = Payout.objects.get(pk=claims[0].pk)
     assert (payout.status, payout.paid_date) == (PayoutStatus.PAID, datetime.date(2022, 5, 10))
     steps = [(h.status, h.history_user) for h in payout.history.order_by("history_id")]
-    assert steps == [(PayoutStatus.PENDING, None), (PayoutStatus.APPROVED, users.bureau), (PayoutStatus.PAID, users.finance)]
+    assert steps == [
+        (PayoutStatus.PENDING, None),
+        (PayoutStatus.APPROVED, users.bureau),
+        (PayoutStatus.PAID, users.finance),
+    ]
 
 
 @pytest.mark.parametrize("role", ["clerk_a", "finance", "hr"])
@@ -52,15 +56,20 @@ def test_pending_cannot_be_paid_and_a_mixed_batch_changes_nothing(claims, users)
     with pytest.raises(ValidationError, match="不能改为“已发放”"):
         payout_mark_paid(payouts=qs(claims), user=users.finance)
     assert list(Payout.objects.order_by("pk").values_list("status", flat=True)) == [
-        PayoutStatus.APPROVED, PayoutStatus.PENDING, PayoutStatus.PENDING]
+        PayoutStatus.APPROVED,
+        PayoutStatus.PENDING,
+        PayoutStatus.PENDING,
+    ]
 
 
 def test_paid_is_final(claims, users):
     payout_approve(payouts=qs(claims), user=users.bureau)
     payout_mark_paid(payouts=qs(claims), user=users.finance)
-    for step in (lambda: payout_approve(payouts=qs(claims), user=users.bureau),
-                 lambda: payout_return(payouts=qs(claims), user=users.bureau, reason="错"),
-                 lambda: payout_resubmit(payouts=qs(claims), user=users.bureau)):
+    for step in (
+        lambda: payout_approve(payouts=qs(claims), user=users.bureau),
+        lambda: payout_return(payouts=qs(claims), user=users.bureau, reason="错"),
+        lambda: payout_resubmit(payouts=qs(claims), user=users.bureau),
+    ):
         with pytest.raises(ValidationError):
             step()
 
@@ -87,8 +96,9 @@ def test_over_standard_needs_an_override_note(district, pay, users):
 
 
 def test_grade_standard_wins_over_the_general_case_standard(district, pay, users):
-    complex_case = make_payout(pay.zhang, district.org_a, kind=PayoutKind.CASE, case_number="K1",
-                               case_grade="重大疑难复杂纠纷", amount="450")
+    complex_case = make_payout(
+        pay.zhang, district.org_a, kind=PayoutKind.CASE, case_number="K1", case_grade="重大疑难复杂纠纷", amount="450"
+    )
     ordinary = make_payout(pay.zhang, district.org_a, kind=PayoutKind.CASE, case_number="K2", amount="450")
     payout_approve(payouts=qs([complex_case]), user=users.bureau)  # 450 ≤ 500
     with pytest.raises(ValidationError, match="高于补贴标准 ¥200.00"):

@@ -23,8 +23,11 @@ from training.models import Attendance, TrainingSession
 
 def make_session(code: str, area, date: str, hours: str | None = "2", name: str | None = None) -> TrainingSession:
     session = TrainingSession(
-        code=code, name=name or f"{area.name}培训{code}", area=area,
-        date=datetime.date.fromisoformat(date), hours=Decimal(hours) if hours else None,
+        code=code,
+        name=name or f"{area.name}培训{code}",
+        area=area,
+        date=datetime.date.fromisoformat(date),
+        hours=Decimal(hours) if hours else None,
     )
     session.full_clean()
     session.save()

@@ -7,18 +7,32 @@ from training.models import Attendance, TrainingSession
 
 def session_form(area, code="XS-NEW", attendees=()):
     data = {
-        "code": code, "name": "新增培训", "area": str(area.pk), "date": "2023-11-01", "hours": "2",
-        "topic": "", "venue": "",
-        "attendances-TOTAL_FORMS": str(len(attendees)), "attendances-INITIAL_FORMS": "0",
-        "attendances-MIN_NUM_FORMS": "0", "attendances-MAX_NUM_FORMS": "1000",
+        "code": code,
+        "name": "新增培训",
+        "area": str(area.pk),
+        "date": "2023-11-01",
+        "hours": "2",
+        "topic": "",
+        "venue": "",
+        "attendances-TOTAL_FORMS": str(len(attendees)),
+        "attendances-INITIAL_FORMS": "0",
+        "attendances-MIN_NUM_FORMS": "0",
+        "attendances-MAX_NUM_FORMS": "1000",
     }
     for n, person in enumerate(attendees):
         data[f"attendances-{n}-mediator"] = str(person.pk)
     return data
 
 
-@pytest.mark.parametrize("url", ["/admin/training/trainingsession/", "/admin/training/trainingsession/add/",
-                                 "/admin/training/attendance/", "/admin/training/attendance/add/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/training/trainingsession/",
+        "/admin/training/trainingsession/add/",
+        "/admin/training/attendance/",
+        "/admin/training/attendance/add/",
+    ],
+)
 def test_pages_render_for_bureau(year, users, client_as, url):
     assert client_as(users.bureau).get(url).status_code == 200
 
@@ -67,13 +81,17 @@ def test_clerk_adds_own_town_session_with_own_mediator(year, users, district, cl
 
 @pytest.mark.parametrize("where", ["b", "district", "a1"])
 def test_clerk_cannot_add_session_elsewhere(year, users, district, client_as, where):
-    response = client_as(users.clerk_a).post("/admin/training/trainingsession/add/", session_form(getattr(district, where)))
+    response = client_as(users.clerk_a).post(
+        "/admin/training/trainingsession/add/", session_form(getattr(district, where))
+    )
     assert response.status_code == 200  # the form comes back with an error
     assert not TrainingSession.objects.filter(code="XS-NEW").exists()
 
 
 def test_clerk_cannot_sign_in_another_towns_mediator(year, users, district, client_as):
-    response = client_as(users.clerk_a).post("/admin/training/trainingsession/add/", session_form(district.a, attendees=[year.yi]))
+    response = client_as(users.clerk_a).post(
+        "/admin/training/trainingsession/add/", session_form(district.a, attendees=[year.yi])
+    )
     assert response.status_code == 200
     assert not TrainingSession.objects.filter(code="XS-NEW").exists()
 
@@ -117,7 +135,10 @@ def test_hr_and_finance_read_only(year, users, client_as, role):
     client = client_as(getattr(users, role))
     assert client.get("/admin/training/trainingsession/").status_code == 200
     assert client.get("/admin/training/trainingsession/add/").status_code == 403
-    assert client.post(f"/admin/training/trainingsession/{year.a1.pk}/change/", session_form(year.a1.area)).status_code == 403
+    assert (
+        client.post(f"/admin/training/trainingsession/{year.a1.pk}/change/", session_form(year.a1.area)).status_code
+        == 403
+    )
 
 
 def test_changelist_query_count_is_constant(year, users, district, client_as, django_assert_max_num_queries):

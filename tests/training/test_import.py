@@ -23,17 +23,25 @@ def run(capsys, kind, path, *args):
 
 
 def test_trainings_import_with_messy_cells_and_a_title_row(district, tmp_path, capsys):
-    path = write(tmp_path, [
-        ["序号", *TRAININGS],
-        [1, "ＸＳ-2023-01", " 新山村街道集中培训 ", "新山村街道", "2023年3月5日", "２"],
-        [2, "QX-2023-01", "区级培训", "大渡口区", datetime.datetime(2023, 5, 10), 4.5],
-        [3, "YJ-2023-01", "跃进培训", "跃进村街道", "2023/4/1", None],
-    ], title="2023年培训台账")
+    path = write(
+        tmp_path,
+        [
+            ["序号", *TRAININGS],
+            [1, "ＸＳ-2023-01", " 新山村街道集中培训 ", "新山村街道", "2023年3月5日", "２"],
+            [2, "QX-2023-01", "区级培训", "大渡口区", datetime.datetime(2023, 5, 10), 4.5],
+            [3, "YJ-2023-01", "跃进培训", "跃进村街道", "2023/4/1", None],
+        ],
+        title="2023年培训台账",
+    )
     code, result = run(capsys, "trainings", path)
     assert code == 0, result
     assert (result["created"], result["updated"], result["unchanged"]) == (3, 0, 0)
     session = TrainingSession.objects.get(code="XS-2023-01")
-    assert session.name == "新山村街道集中培训" and session.date == datetime.date(2023, 3, 5) and session.hours == Decimal("2")
+    assert (
+        session.name == "新山村街道集中培训"
+        and session.date == datetime.date(2023, 3, 5)
+        and session.hours == Decimal("2")
+    )
     assert TrainingSession.objects.get(code="QX-2023-01").hours == Decimal("4.5")
     assert TrainingSession.objects.get(code="YJ-2023-01").hours is None
     # the same file again: everything unchanged, no new history
@@ -44,15 +52,18 @@ def test_trainings_import_with_messy_cells_and_a_title_row(district, tmp_path, c
 
 
 def test_trainings_bad_rows_write_nothing(district, tmp_path, capsys):
-    path = write(tmp_path, [
-        TRAININGS,
-        ["A-1", "好的一行", "新山村街道", "2023-03-05", 2],
-        ["A-2", "村办培训", "新山社区", "2023-03-05", 2],
-        ["A-3", "未知区划", "不存在街道", "2023-03-05", 2],
-        ["A-4", "日期错", "新山村街道", "2023-02-30", 2],
-        ["A-5", "学时错", "新山村街道", "2023-03-05", "两个"],
-        ["A-1", "重复编号", "新山村街道", "2023-03-06", 2],
-    ])
+    path = write(
+        tmp_path,
+        [
+            TRAININGS,
+            ["A-1", "好的一行", "新山村街道", "2023-03-05", 2],
+            ["A-2", "村办培训", "新山社区", "2023-03-05", 2],
+            ["A-3", "未知区划", "不存在街道", "2023-03-05", 2],
+            ["A-4", "日期错", "新山村街道", "2023-02-30", 2],
+            ["A-5", "学时错", "新山村街道", "2023-03-05", "两个"],
+            ["A-1", "重复编号", "新山村街道", "2023-03-06", 2],
+        ],
+    )
     code, result = run(capsys, "trainings", path)
     assert code == 1
     errors = {(e["row"], e["column"]) for e in result["errors"]}
@@ -61,12 +72,15 @@ def test_trainings_bad_rows_write_nothing(district, tmp_path, capsys):
 
 
 def test_clerk_imports_only_own_town_sessions(district, users, tmp_path, capsys):
-    path = write(tmp_path, [
-        TRAININGS,
-        ["XS-1", "本镇街", "新山村街道", "2023-03-05", 2],
-        ["QX-1", "区级", "大渡口区", "2023-03-05", 2],
-        ["YJ-1", "别的街道", "跃进村街道", "2023-03-05", 2],
-    ])
+    path = write(
+        tmp_path,
+        [
+            TRAININGS,
+            ["XS-1", "本镇街", "新山村街道", "2023-03-05", 2],
+            ["QX-1", "区级", "大渡口区", "2023-03-05", 2],
+            ["YJ-1", "别的街道", "跃进村街道", "2023-03-05", 2],
+        ],
+    )
     code, result = run(capsys, "trainings", path, "--as", "clerk_a")
     assert code == 1
     assert {(e["row"], e["column"]) for e in result["errors"]} == {(3, "主办区划"), (4, "主办区划")}
@@ -80,14 +94,17 @@ def sessions(year):
 
 def test_attendance_import_and_reimport(sessions, tmp_path, capsys):
     s = sessions
-    path = write(tmp_path, [
-        ATTENDANCE,
-        ["XS-2023-02", s.jia.id_number, "甲"],
-        ["XS-2023-02", s.wu.id_number.lower(), " 戊 "],
-        ["QX-2023-01", s.yi.id_number, "乙"],
-        ["XS-2023-02", s.jia.id_number, "甲"],  # signed twice: still one attendance
-        ["XS-2023-01", s.jia.id_number, "甲"],  # already recorded
-    ])
+    path = write(
+        tmp_path,
+        [
+            ATTENDANCE,
+            ["XS-2023-02", s.jia.id_number, "甲"],
+            ["XS-2023-02", s.wu.id_number.lower(), " 戊 "],
+            ["QX-2023-01", s.yi.id_number, "乙"],
+            ["XS-2023-02", s.jia.id_number, "甲"],  # signed twice: still one attendance
+            ["XS-2023-01", s.jia.id_number, "甲"],  # already recorded
+        ],
+    )
     code, result = run(capsys, "attendance", path)
     assert code == 0, result
     assert (result["created"], result["updated"], result["unchanged"]) == (3, 0, 2)
@@ -102,14 +119,17 @@ def test_attendance_import_and_reimport(sessions, tmp_path, capsys):
 def test_attendance_bad_rows(sessions, tmp_path, capsys):
     s = sessions
     before = Attendance.objects.count()
-    path = write(tmp_path, [
-        ATTENDANCE,
-        ["XS-2023-02", s.jia.id_number, "甲"],
-        ["NO-SUCH", s.jia.id_number, "甲"],
-        ["XS-2023-02", s.wu.id_number, "王五"],
-        ["XS-2023-02", 5.00104199001011e17, "甲"],
-        ["XS-2023-02", s.jia.id_number[:-1] + ("0" if s.jia.id_number[-1] != "0" else "1"), "甲"],
-    ])
+    path = write(
+        tmp_path,
+        [
+            ATTENDANCE,
+            ["XS-2023-02", s.jia.id_number, "甲"],
+            ["NO-SUCH", s.jia.id_number, "甲"],
+            ["XS-2023-02", s.wu.id_number, "王五"],
+            ["XS-2023-02", 5.00104199001011e17, "甲"],
+            ["XS-2023-02", s.jia.id_number[:-1] + ("0" if s.jia.id_number[-1] != "0" else "1"), "甲"],
+        ],
+    )
     code, result = run(capsys, "attendance", path)
     assert code == 1
     errors = {(e["row"], e["column"]): e["message"] for e in result["errors"]}
@@ -121,14 +141,17 @@ def test_attendance_bad_rows(sessions, tmp_path, capsys):
 
 def test_clerk_attendance_scope(sessions, users, tmp_path, capsys):
     s = sessions
-    path = write(tmp_path, [
-        ATTENDANCE,
-        ["XS-2023-02", s.wu.id_number, "戊"],  # own mediator, own session
-        ["QX-2023-01", s.wu.id_number, "戊"],  # own mediator at a district session: allowed
-        ["QX-2023-01", s.yi.id_number, "乙"],  # another town's mediator at a district session: bureau only
-        ["XS-2023-02", s.ding.id_number, "丁"],  # another town's mediator
-        ["YJ-2023-01", s.wu.id_number, "戊"],  # another town's session
-    ])
+    path = write(
+        tmp_path,
+        [
+            ATTENDANCE,
+            ["XS-2023-02", s.wu.id_number, "戊"],  # own mediator, own session
+            ["QX-2023-01", s.wu.id_number, "戊"],  # own mediator at a district session: allowed
+            ["QX-2023-01", s.yi.id_number, "乙"],  # another town's mediator at a district session: bureau only
+            ["XS-2023-02", s.ding.id_number, "丁"],  # another town's mediator
+            ["YJ-2023-01", s.wu.id_number, "戊"],  # another town's session
+        ],
+    )
     code, result = run(capsys, "attendance", path, "--as", "clerk_a")
     assert code == 1
     errors = {(e["row"], e["column"]): e["message"] for e in result["errors"]}
@@ -136,7 +159,11 @@ def test_clerk_attendance_scope(sessions, users, tmp_path, capsys):
     assert "乙" not in errors[(4, "身份证号")]  # no word on who that ID belongs to
     assert not Attendance.objects.filter(mediator=s.wu).exists()
     # without the bad rows the clerk's sheet goes in; the bureau records 乙 at the district session
-    ok = write(tmp_path, [ATTENDANCE, ["XS-2023-02", s.wu.id_number, "戊"], ["QX-2023-01", s.wu.id_number, "戊"]], name="ok.xlsx")
+    ok = write(
+        tmp_path,
+        [ATTENDANCE, ["XS-2023-02", s.wu.id_number, "戊"], ["QX-2023-01", s.wu.id_number, "戊"]],
+        name="ok.xlsx",
+    )
     assert run(capsys, "attendance", ok, "--as", "clerk_a")[0] == 0
     assert Attendance.history.filter(mediator_id=s.wu.pk).first().history_user == users.clerk_a
     bureau = write(tmp_path, [ATTENDANCE, ["QX-2023-01", s.yi.id_number, "乙"]], name="bureau.xlsx")
@@ -171,12 +198,18 @@ def test_attendance_import_query_count_is_constant(sessions, district, tmp_path,
     assert len(big_q) <= len(small_q) + 2, (len(small_q), len(big_q))
 
 
-
 def test_code_spelled_with_full_width_punctuation_is_the_same_session(district, tmp_path, capsys):
     first = write(tmp_path, [TRAININGS, ["XS-2023-01", "培训", "新山村街道", "2023-03-05", 2]], name="a.xlsx")
     assert run(capsys, "trainings", first)[0] == 0
-    again = write(tmp_path, [TRAININGS, ["ＸＳ－2023－01", "培训", "新山村街道", "2023-03-05", 2],
-                             ["XS-2023-01 ", "培训", "新山村街道", "2023-03-05", 2]], name="b.xlsx")
+    again = write(
+        tmp_path,
+        [
+            TRAININGS,
+            ["ＸＳ－2023－01", "培训", "新山村街道", "2023-03-05", 2],
+            ["XS-2023-01 ", "培训", "新山村街道", "2023-03-05", 2],
+        ],
+        name="b.xlsx",
+    )
     code, result = run(capsys, "trainings", again)
     assert code == 1 and result["errors"][0]["row"] == 3 and "重复" in result["errors"][0]["message"]
     again = write(tmp_path, [TRAININGS, ["ＸＳ－2023－01", "培训", "新山村街道", "2023-03-05", 3]], name="c.xlsx")

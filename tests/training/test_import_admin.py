@@ -16,12 +16,20 @@ def upload(client, model, data):
 
 
 def sheet(response) -> list[list]:
-    return [list(r) for r in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)]
+    return [
+        list(r) for r in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    ]
 
 
 def test_clerk_imports_a_sign_in_sheet(year, users, client_as):
     client = client_as(users.clerk_a)
-    data = xlsx([["培训编号", "身份证号", "姓名"], ["XS-2023-02", year.wu.id_number, "戊"], ["QX-2023-01", year.wu.id_number, "戊"]])
+    data = xlsx(
+        [
+            ["培训编号", "身份证号", "姓名"],
+            ["XS-2023-02", year.wu.id_number, "戊"],
+            ["QX-2023-01", year.wu.id_number, "戊"],
+        ]
+    )
     preview = upload(client, "attendance", data)
     assert "新增 2 行" in preview.content.decode() and not Attendance.objects.filter(mediator=year.wu).exists()
     done = client.post(reverse("admin:training_attendance_import"), {"confirm": preview.context["token"]})

@@ -11,7 +11,9 @@ from training.reports import training
 
 
 def report(as_of="2023-12-31", year=2023, user=None, town=None):
-    return run_report("training", ReportParams(as_of=datetime.date.fromisoformat(as_of), year=year, user=user, town=town))
+    return run_report(
+        "training", ReportParams(as_of=datetime.date.fromisoformat(as_of), year=year, user=user, town=town)
+    )
 
 
 def by_area(result):

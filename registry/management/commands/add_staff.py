@@ -16,9 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, area, password, **options):
         try:
-            user, created, generated = staff_user_save(
-                username=username, role=role, area_name=area, password=password
-            )
+            user, created, generated = staff_user_save(username=username, role=role, area_name=area, password=password)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
         verb = "已创建" if created else "已更新"

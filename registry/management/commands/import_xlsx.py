@@ -56,7 +56,12 @@ class Command(BaseCommand):
 
     def fail(self, message: str, fmt: str):
         if fmt == "json":
-            payload = {"created": 0, "updated": 0, "unchanged": 0, "errors": [{"row": None, "column": None, "message": message}]}
+            payload = {
+                "created": 0,
+                "updated": 0,
+                "unchanged": 0,
+                "errors": [{"row": None, "column": None, "message": message}],
+            }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
         else:
             self.stderr.write(f"无法导入：{message}")

@@ -8,8 +8,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.reporting import (
-    REPORTS, RENDERERS, Report, ReportError, ReportParams, may_read, parse_date, parse_year, report_spec,
-    resolve_period, run_report,
+    RENDERERS,
+    REPORTS,
+    Report,
+    ReportError,
+    ReportParams,
+    may_read,
+    parse_date,
+    parse_year,
+    report_spec,
+    resolve_period,
+    run_report,
 )
 
 
