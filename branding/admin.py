@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from branding.models import Commendation, Studio
-from registry.admin_scope import ScopedAdmin, ScopedInline, TownFilter
+from registry.kernel.admin import ScopedAdmin, ScopedInline, TownFilter
 
 
 @admin.register(Studio)
@@ -143,6 +143,7 @@ class CommendationOnOrganizationInline(CommendationInline):
     fk_name = "organization"
 
 
+@admin.display(description="荣誉榜")
 def honours_roll_link(obj) -> str:
     """A link from the mediator's admin page to their printable honours roll."""
     if not obj or not obj.pk:

@@ -13,8 +13,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
+from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.policy import BRAND_TARGET_COUNT, brand_target_count
-from registry.reporting import Column, Rate, Report, ReportParams, Table
 
 CATEGORY = "已命名品牌调解工作室"
 STATUSES = StudioStatus.values

@@ -1,5 +1,5 @@
 """Import/export of commendations and studios (SPEC §3 kinds `commendations`, `studios`),
-on the shared engine in registry.importing."""
+on the shared engine in registry.kernel.excel.engine."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from branding.models import (
     StudioStatus,
     namesake_error,
 )
-from registry.importing import CREATED, UNCHANGED, UPDATED, ImportContext, KindResource, Row, name_mismatch
+from registry.kernel.excel.engine import CREATED, UNCHANGED, UPDATED, ImportContext, KindResource, Row, name_mismatch
+from registry.kernel.excel.widgets import ChoiceWidget, DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget
+from registry.kernel.scope import visible
 from registry.models import Mediator, Membership, Organization
-from registry.scope import visible
-from registry.widgets import ChoiceWidget, DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget
 
 SCOPED_HINT = "，或不在您的管辖范围内（镇街录入员只能导入本镇街及其村（社区）的记录）"
 
@@ -33,6 +33,7 @@ class CommendationResource(KindResource):
     """One row = one commendation of one person (个人, by 身份证号) or organization (集体, by name)."""
 
     kind = "commendations"
+    text_columns = ("文号",)
     required_columns = ("表彰对象类型", "姓名或组织名称", "表彰名称", "表彰级别", "表彰日期")
     natural_key = ("recipient", "title", "date")
     scope_field = None  # recipients are looked up within the importer's scope (see plan)
@@ -61,16 +62,6 @@ class CommendationResource(KindResource):
         "授予单位": "如 重庆市司法局。",
         "文号": "如 渝司发〔2021〕12号。",
         "表彰日期": "必填。日期，如 2021-12-10。",
-    }
-    template_example = {
-        "表彰对象类型": "个人",
-        "姓名或组织名称": "张三",
-        "身份证号": "500104197001010011",
-        "表彰名称": "重庆市优秀人民调解员",
-        "表彰级别": "省部级",
-        "授予单位": "重庆市司法局",
-        "文号": "渝司发〔2021〕12号",
-        "表彰日期": "2021-12-10",
     }
 
     class Meta:
@@ -186,6 +177,7 @@ class CommendationResource(KindResource):
 
 class StudioResource(KindResource):
     kind = "studios"
+    text_columns = ("命名调解员身份证号",)
     required_columns = ("工作室名称", "命名调解员身份证号", "所属调解组织")
     natural_key = ("name",)
     scope_field = "organization__area_id"
@@ -217,13 +209,6 @@ class StudioResource(KindResource):
         "所属调解组织": "必填。系统中已有的调解组织全称。",
         "命名日期": "日期，如 2021-05-01；培育中的工作室可不填。",
         "状态": "培育中 或 已命名。不填时：新工作室有命名日期记为已命名，否则为培育中；已有的工作室保持原状态。",
-    }
-    template_example = {
-        "工作室名称": "老马工作室",
-        "命名调解员身份证号": "500104197001010011",
-        "所属调解组织": "新山村街道人民调解委员会",
-        "命名日期": "2021-05-01",
-        "状态": "已命名",
     }
 
     class Meta:

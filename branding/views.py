@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from branding.services import honours_roll
+from registry.kernel.scope import visible
 from registry.models import Mediator
-from registry.scope import visible
 
 
 def honours_roll_view(request, mediator_id: int):

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("branding/", include("branding.urls")),
-    path("reports/", include("registry.urls")),
+    path("reports/", include("registry.kernel.reporting.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # setlang: the one way to switch to English
     path("admin/", admin.site.urls),
 ]

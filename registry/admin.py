@@ -8,14 +8,10 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from branding.admin import (
-    CommendationOnMediatorInline,
-    CommendationOnOrganizationInline,
-    StudioOnMediatorInline,
-    StudioOnOrganizationInline,
-    honours_roll_link,
-)
-from registry.admin_scope import ContainsFilter, ScopedAdmin, ScopedInline, TownFilter
+from registry.kernel import hooks
+from registry.kernel.admin import ContainsFilter, ScopedAdmin, ScopedInline, TownFilter
+from registry.kernel.scope import visible
+from registry.kernel.validators import id_birth_place, mask_id_number
 from registry.models import (
     KNOWN_DOMAINS,
     PERSON_CATEGORIES,
@@ -30,18 +26,10 @@ from registry.models import (
     active_on,
 )
 from registry.policy import STAFFING_QUOTAS
-from registry.scope import visible
-from registry.validators import id_birth_place
-from training.admin import training_history
 
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def mask_id_number(number: str) -> str:
-    """500104********0018: the birth date, the most sensitive part, is hidden."""
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number
 
 
 class CategoryFilter(ContainsFilter):
@@ -129,7 +117,10 @@ class OrganizationAdmin(ScopedAdmin):
     search_fields = ["name", "leader", "phone"]
     list_select_related = ["area", "host_unit"]
     autocomplete_fields = ["area", "host_unit"]
-    inlines = [MembershipOnOrganizationInline, StudioOnOrganizationInline, CommendationOnOrganizationInline]
+    inlines = [MembershipOnOrganizationInline]
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *hooks.get(hooks.ORGANIZATION_INLINE)]
 
     def get_queryset(self, request):
         full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
@@ -157,13 +148,23 @@ class MediatorAdmin(ScopedAdmin):
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
-    inlines = [MembershipOnMediatorInline, StudioOnMediatorInline, CommendationOnMediatorInline]
-    readonly_fields = ["birth_place", "honours_roll", training_history]
+    inlines = [MembershipOnMediatorInline]
+    readonly_fields = ["birth_place"]
     fieldsets = [
-        (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone", "honours_roll"]}),
+        (None, {"fields": ["name", "id_number", "birth_place", "gender", "birth_date", "phone"]}),
         ("其他信息", {"fields": ["ethnicity", "political_status", "education", "categories", "domains", "remarks"]}),
-        ("培训记录", {"fields": [training_history]}),
     ]
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *hooks.get(hooks.MEDIATOR_INLINE)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *hooks.get(hooks.MEDIATOR_PANEL)]
+
+    def get_fieldsets(self, request, obj=None):
+        # each app's panel (training record, honours roll) is a section of its own, titled by the panel
+        panels = [(panel.short_description, {"fields": [panel]}) for panel in hooks.get(hooks.MEDIATOR_PANEL)]
+        return [*super().get_fieldsets(request, obj), *panels]
 
     def get_queryset(self, request):
         posts = visible(Membership.objects.select_related("organization"), request.user)
@@ -189,10 +190,6 @@ class MediatorAdmin(ScopedAdmin):
     @admin.display(description="身份证登记地（仅供参考）")
     def birth_place(self, obj) -> str:
         return id_birth_place(obj.id_number) if obj.id_number else "—"
-
-    @admin.display(description="荣誉榜")
-    def honours_roll(self, obj) -> str:
-        return honours_roll_link(obj)
 
 
 @admin.register(Membership)

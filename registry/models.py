@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
-from registry.fields import IdNumberField, MultiValueField, PhoneField
-from registry.validators import id_birth_date, id_gender, normalize_id_number
+from registry.kernel.fields import IdNumberField, MultiValueField, PhoneField
+from registry.kernel.validators import id_birth_date, id_gender, normalize_id_number
 
 PERSON_CATEGORIES = [
     "党代表",
@@ -101,7 +101,7 @@ class Employment(models.TextChoices):
 
 
 class ScopedQuerySet(models.QuerySet):
-    """`in_areas(ids)`: the rows a user scoped to those areas may see (see registry.scope)."""
+    """`in_areas(ids)`: the rows a user scoped to those areas may see (see registry.kernel.scope)."""
 
     area_lookup = "area"
 

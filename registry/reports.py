@@ -1,5 +1,5 @@
 """The registry's policy reports, one function per SPEC §2 rule (1–2 staffing, 3 experts,
-4 committees, 5 rooms). Each returns a `registry.reporting.Report`; the `report` command,
+4 committees, 5 rooms). Each returns a `registry.kernel.reporting.Report`; the `report` command,
 the web page, its .xlsx download and the dashboard all call these same functions.
 
 Every function runs a fixed number of queries whatever the number of organizations:
@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 
+from registry.kernel.reporting import Column, Rate, Report, ReportParams
 from registry.models import (
     ROOM_HOST_KIND,
     TOWN_LEVELS,
@@ -39,7 +40,6 @@ from registry.policy import (
     STAFFING_TARGETS,
     in_force,
 )
-from registry.reporting import Column, Rate, Report, ReportParams
 
 ORG_LINK = {"link": "admin:registry_organization_change", "link_key": "organization_id"}
 CANDIDATES_SHOWN = 8  # names per short organization; more would hide the table

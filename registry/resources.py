@@ -1,7 +1,7 @@
 """Import/export resources of the registry kinds: areas, hostunits, organizations, mediators, experts.
 
 Headers are the exact SPEC §3 column names; related rows are named by name or ID number.
-The engine (registry.importing) runs them for `import_xlsx` and the admin alike.
+The engine (registry.kernel.excel.engine) runs them for `import_xlsx` and the admin alike.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from import_export.fields import Field
 
-from registry.importing import (
+from registry.kernel.excel.engine import (
     CREATED,
     INVALID,
     UNCHANGED,
@@ -23,6 +23,18 @@ from registry.importing import (
     Row,
     bulk_create_history,
     bulk_update_history,
+)
+from registry.kernel.excel.widgets import (
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    IdNumberWidget,
+    IntegerWidget,
+    ManyNaturalKeysWidget,
+    MultiValueWidget,
+    NaturalKeyWidget,
+    PhoneWidget,
+    TextWidget,
 )
 from registry.models import (
     KNOWN_DOMAINS,
@@ -40,18 +52,6 @@ from registry.models import (
     OrganizationKind,
     Role,
     full_time_conflict_message,
-)
-from registry.widgets import (
-    BooleanWidget,
-    ChoiceWidget,
-    DateWidget,
-    IdNumberWidget,
-    IntegerWidget,
-    ManyNaturalKeysWidget,
-    MultiValueWidget,
-    NaturalKeyWidget,
-    PhoneWidget,
-    TextWidget,
 )
 
 
@@ -316,7 +316,7 @@ class MediatorResource(KindResource):
     def export_queryset(self, queryset):
         """The admin exports mediators; the file holds their (visible) posts, one per row."""
         if queryset.model is Mediator:
-            from registry.scope import visible
+            from registry.kernel.scope import visible
 
             queryset = visible(Membership.objects.filter(mediator__in=queryset), self.user)
         return queryset.select_related("mediator", "organization").order_by(
@@ -554,7 +554,7 @@ class ExpertResource(KindResource):
         return queryset.prefetch_related("organizations")
 
     def dehydrate_organizations(self, obj: Expert) -> str:
-        from registry.scope import scope_areas
+        from registry.kernel.scope import scope_areas
 
         if not hasattr(self, "_visible_area_ids"):
             areas = scope_areas(self.user) if self.user is not None else None

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from registry.kernel.roles import StaffRole
 from registry.models import (
     FULL_TIME_CONSTRAINT,
     TOWN_LEVELS,
@@ -16,7 +17,6 @@ from registry.models import (
     StaffProfile,
     full_time_conflict_message,
 )
-from registry.roles import StaffRole
 
 
 def membership_save(*, membership: Membership) -> Membership:

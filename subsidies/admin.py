@@ -13,14 +13,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Substr
-from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from registry.admin import mask_id_number
-from registry.admin_scope import ScopedAdmin, TownFilter
-from registry.scope import scope_areas
+from registry.kernel.admin import ScopedAdmin, TownFilter
+from registry.kernel.excel.writing import xlsx_response
+from registry.kernel.scope import scope_areas
+from registry.kernel.validators import mask_id_number
 from subsidies.exports import payouts_xlsx
 from subsidies.models import LOCKED_STATUSES, Budget, Payout, PayoutStatus, SubsidyStandard
 from subsidies.services import (
@@ -39,7 +39,6 @@ from subsidies.services import (
     with_standard,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CLAIM_FORM_FIELDS = ["mediator", "organization", "kind", "period", "case_number", "case_grade", "amount"]
 
 
@@ -299,10 +298,8 @@ class PayoutAdmin(ScopedAdmin):
 
     @admin.action(description="导出所选补贴为财务发放表（.xlsx）", permissions=["pay"])
     def export_xlsx(self, request, queryset):
-        response = HttpResponse(payouts_xlsx(queryset.order_by()), content_type=XLSX)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f"attachment; filename=payouts-{stamp}.xlsx"
-        return response
+        return xlsx_response(payouts_xlsx(queryset.order_by()), f"补贴发放表-{stamp}.xlsx")
 
     def get_urls(self):
         from subsidies.views import report_view

@@ -4,3 +4,38 @@ from django.apps import AppConfig
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
     verbose_name = "补贴"
+
+    def ready(self) -> None:
+        from registry.kernel import hooks
+        from registry.kernel.reporting import ReportSpec
+        from registry.kernel.roles import VIEW, StaffRole
+
+        hooks.register(hooks.IMPORT_KIND, ("payouts", "subsidies.resources.PayoutResource"))
+        hooks.register(
+            hooks.REPORT,
+            ReportSpec(
+                "subsidies", "调解员补贴发放", "subsidies.reports.subsidies", permission="subsidies.view_payout"
+            ),
+        )
+        hooks.register(hooks.DEMO_SEEDER, "subsidies.demo.seed")
+        hooks.register(
+            hooks.ROLE_PERMISSIONS,
+            (
+                "subsidies",
+                {
+                    # a clerk enters claims in scope, never approves them
+                    StaffRole.CLERK: {
+                        "subsidies.payout": ("view", "add", "change"),
+                        "subsidies.subsidystandard": VIEW,
+                        "subsidies.budget": VIEW,
+                    },
+                    StaffRole.HR: {"subsidies.payout": VIEW},
+                    # finance pays what the bureau approved: no change, so amounts are read-only to it
+                    StaffRole.FINANCE: {
+                        "subsidies.payout": ("view", "pay"),
+                        "subsidies.subsidystandard": VIEW,
+                        "subsidies.budget": VIEW,
+                    },
+                },
+            ),
+        )

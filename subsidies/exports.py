@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from registry.widgets import escape_formula
+from registry.kernel.excel.widgets import escape_formula
 from subsidies.models import Payout
 
 MONEY_FORMAT = "¥#,##0.00"

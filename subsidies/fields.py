@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.db import models
 
-from registry.validators import normalize_amount, normalize_period
+from registry.kernel.validators import normalize_amount, normalize_period
 
 
 class PeriodField(models.CharField):

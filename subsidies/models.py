@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from registry.kernel.validators import clean_text, halfwidth
 from registry.models import TOWN_LEVELS, VILLAGE_LEVELS, Area, AreaLevel, Mediator, Organization, ScopedQuerySet
-from registry.validators import clean_text, halfwidth
 from subsidies.fields import MoneyField, PeriodField
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from registry.kernel.reporting import Column, Report, ReportParams
+from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
-from registry.reporting import Column, Report, ReportParams
-from registry.scope import is_scoped, user_town
 from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
 from subsidies.services import ZERO
 

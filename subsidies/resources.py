@@ -1,4 +1,4 @@
-"""Import kind `payouts` (SPEC §3) on the shared engine (registry.importing).
+"""Import kind `payouts` (SPEC §3) on the shared engine (registry.kernel.excel.engine).
 
 A row names the mediator by 身份证号 (and 姓名, which must agree). The post the subsidy is
 for is not a column: it is the mediator's post in the importer's scope that is active in
@@ -17,10 +17,8 @@ from django.db import models
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from registry.importing import ImportContext, KindResource, Row, name_mismatch
-from registry.models import Mediator, Membership
-from registry.validators import normalize_id_number
-from registry.widgets import (
+from registry.kernel.excel.engine import ImportContext, KindResource, Row, name_mismatch
+from registry.kernel.excel.widgets import (
     ChoiceWidget,
     DateWidget,
     MoneyWidget,
@@ -30,6 +28,8 @@ from registry.widgets import (
     is_blank,
     normalize_text,
 )
+from registry.kernel.validators import normalize_id_number
+from registry.models import Mediator, Membership
 from subsidies.models import (
     CLAIM_FIELDS,
     LOCKED_STATUSES,
@@ -68,6 +68,7 @@ def _id_key(value: Any) -> str:
 
 class PayoutResource(KindResource):
     kind = "payouts"
+    text_columns = ("身份证号", "案件编号")
     required_columns = ("身份证号", "姓名", "补贴类型", "所属期间", "金额")
     natural_key = ("mediator", "kind", "period", "case_number")
     scope_field = "organization__area_id"
@@ -97,14 +98,6 @@ class PayoutResource(KindResource):
         "金额": "必填。单位元，大于0，最多两位小数。",
         "发放日期": "可不填；财政发放后由财政标记。",
         "备注": "",
-    }
-    template_example = {
-        "身份证号": "500104197001010011",
-        "姓名": "张三",
-        "补贴类型": "以案定补",
-        "所属期间": "2022-03",
-        "案件编号": "(2022)渝0104民调12号",
-        "金额": "200.00",
     }
 
     class Meta:

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from registry.filtersets import ReportFilterSet
-from registry.reporting import ReportError, Table, may_read, report_spec, run_report
-from registry.tables import report_table
+from registry.kernel.reporting import ReportError, Table, may_read, report_spec, run_report
+from registry.kernel.reporting.filtersets import ReportFilterSet
+from registry.kernel.reporting.tables import report_table
 from subsidies.reports import COLUMNS, DIMENSIONS, monthly_totals
 
 CHART_HEIGHT = 180  # px of the tallest bar

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from registry.kernel.roles import StaffRole
 from registry.models import Area, AreaLevel, OrganizationKind
-from registry.roles import StaffRole
 from registry.services import staff_user_save
 from tests.factories import make_org
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import User
 
-from registry.reporting import REPORTS
+from registry.kernel.reporting import reports
 from tests.factories import make_mediator, make_post
 
 # Latin words a Chinese page may legitimately show (file types, the date pattern, units).
@@ -111,7 +111,7 @@ def test_clerk_pages_have_no_untranslated_english(clerk_world, users, client_as)
         "/admin/registry/mediator/import/",
         "/admin/password_change/",
         "/reports/",
-        *[f"/reports/{name}/" for name in REPORTS],
+        *[f"/reports/{name}/" for name in reports()],
     ]
     assert_no_english(client, urls, users.clerk_a)
 

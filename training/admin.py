@@ -7,9 +7,9 @@ from django.db.models import Count, Q
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from registry.admin_scope import ScopedAdmin, ScopedInline
+from registry.kernel.admin import ScopedAdmin, ScopedInline
+from registry.kernel.scope import is_scoped, visible
 from registry.models import Area, AreaLevel
-from registry.scope import is_scoped, visible
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 
 

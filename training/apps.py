@@ -4,3 +4,34 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = "培训"
+
+    def ready(self) -> None:
+        from registry.kernel import hooks
+        from registry.kernel.reporting import ReportSpec
+        from registry.kernel.roles import EDIT, VIEW, StaffRole
+        from training.admin import training_history
+        from training.services import mediator_training_facts
+
+        hooks.register(hooks.IMPORT_KIND, ("trainings", "training.resources.TrainingSessionResource"))
+        hooks.register(hooks.IMPORT_KIND, ("attendance", "training.resources.AttendanceResource"))
+        hooks.register(
+            hooks.REPORT,
+            ReportSpec(
+                "training", "调解员培训", "training.reports.training", permission="training.view_trainingsession"
+            ),
+        )
+        hooks.register(hooks.DEMO_SEEDER, "training.demo.seed")
+        models = ("training.trainingsession", "training.attendance")
+        hooks.register(
+            hooks.ROLE_PERMISSIONS,
+            (
+                "training",
+                {
+                    StaffRole.CLERK: {m: EDIT for m in models},
+                    StaffRole.HR: {m: VIEW for m in models},
+                    StaffRole.FINANCE: {m: VIEW for m in models},
+                },
+            ),
+        )
+        hooks.register(hooks.MEDIATOR_PANEL, training_history)
+        hooks.register(hooks.MEDIATOR_FACTS, mediator_training_facts)

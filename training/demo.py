@@ -14,8 +14,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from registry.demo import DISTRICT, TOWNS, upsert
+from registry.kernel.scope import town_areas
 from registry.models import Area, Membership
-from registry.scope import town_areas
 from training.models import Attendance, TrainingSession
 
 TOPICS = [

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from registry.kernel.validators import clean_text, halfwidth
 from registry.models import TOWN_LEVELS, Area, AreaLevel, Mediator
-from registry.validators import clean_text, halfwidth
 
 ORGANIZER_LEVELS = (AreaLevel.DISTRICT, *TOWN_LEVELS)
 FIRST_TRAINING_YEAR = 1990

@@ -1,5 +1,5 @@
 """Training frequency (SPEC §2.6, work plan item 17): one function, shared by the command,
-the web page and the xlsx export through registry.reporting."""
+the web page and the xlsx export through registry.kernel.reporting."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 
 from registry import policy
+from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.models import Area, AreaLevel, Membership
-from registry.reporting import Column, Rate, Report, ReportParams, Table
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 
 DISTRICT_CATEGORY = "区县"

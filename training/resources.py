@@ -1,5 +1,5 @@
 """Import/export of trainings and sign-in sheets (SPEC §3 kinds `trainings`, `attendance`),
-on the shared engine in registry.importing."""
+on the shared engine in registry.kernel.excel.engine."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ from decimal import Decimal, InvalidOperation
 from import_export.fields import Field
 from import_export.widgets import Widget
 
-from registry.importing import CREATED, UNCHANGED, ImportContext, KindResource, Row, name_mismatch
+from registry.kernel.excel.engine import CREATED, UNCHANGED, ImportContext, KindResource, Row, name_mismatch
+from registry.kernel.excel.widgets import (
+    DateWidget,
+    IdNumberWidget,
+    NaturalKeyWidget,
+    TextWidget,
+    is_blank,
+    normalize_text,
+)
+from registry.kernel.scope import visible
 from registry.models import Area, Mediator
-from registry.scope import visible
-from registry.widgets import DateWidget, IdNumberWidget, NaturalKeyWidget, TextWidget, is_blank, normalize_text
 from training.models import Attendance, TrainingSession, normalize_code
 
 
@@ -54,6 +61,7 @@ def _code_key(value) -> str:
 
 class TrainingSessionResource(KindResource):
     kind = "trainings"
+    text_columns = ("培训编号",)
     required_columns = ("培训编号", "培训名称", "主办区划", "培训日期")
     natural_key = ("code",)
     scope_field = "area_id"
@@ -76,13 +84,6 @@ class TrainingSessionResource(KindResource):
         "主办区划": "必填。区级培训填区县名称（如 大渡口区），镇街培训填乡镇/街道名称。",
         "培训日期": "必填。日期，如 2023-03-05。",
         "学时": "数字，如 2 或 2.5。",
-    }
-    template_example = {
-        "培训编号": "XS-2023-01",
-        "培训名称": "2023年人民调解员集中培训",
-        "主办区划": "新山村街道",
-        "培训日期": "2023-03-05",
-        "学时": "2",
     }
 
     class Meta:
@@ -115,6 +116,7 @@ class AttendanceResource(KindResource):
     """
 
     kind = "attendance"
+    text_columns = ("培训编号", "身份证号")
     required_columns = ("培训编号", "身份证号", "姓名")
     natural_key = ("session", "mediator")
     scope_field = None  # enforced by the scoped lookups in prefetch()
@@ -136,7 +138,6 @@ class AttendanceResource(KindResource):
         "身份证号": "必填。已登记调解员的18位身份证号；请把该列设为“文本”格式。",
         "姓名": "必填。须与该身份证号登记的姓名一致。",
     }
-    template_example = {"培训编号": "XS-2023-01", "身份证号": "500104197001010011", "姓名": "张三"}
 
     class Meta:
         model = Attendance

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import datetime
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+
+from registry.kernel.scope import is_scoped, visible
 from registry.models import AreaLevel, Mediator
-from registry.scope import is_scoped, visible
 from training.models import Attendance, TrainingSession
 
 
@@ -38,3 +42,21 @@ def attendance_record(*, session: TrainingSession, mediator: Mediator, user=None
     attendance.full_clean()
     attendance.save()
     return attendance, True
+
+
+def training_hours(*, mediator: Mediator, year: int | None = None) -> Decimal:
+    """学时 of the centralized trainings the mediator attended (in `year`, or ever); a session without 学时 counts 0."""
+    attended = Attendance.objects.filter(mediator=mediator)
+    if year is not None:
+        attended = attended.filter(session__date__year=year)
+    return attended.aggregate(total=Sum("session__hours"))["total"] or Decimal(0)
+
+
+def mediator_training_facts(mediator: Mediator, as_of: datetime.date) -> list[tuple[str, str]]:
+    """The honours roll's line on training (registered as a MEDIATOR_FACTS hook)."""
+    total, this_year = training_hours(mediator=mediator), training_hours(mediator=mediator, year=as_of.year)
+    return [("培训学时", f"累计 {_hours(total)} 学时；{as_of.year} 年 {_hours(this_year)} 学时")]
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"

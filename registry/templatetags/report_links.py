@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def report_links(context) -> list[tuple[str, str]]:
-    from registry.views import readable_reports
+    from registry.kernel.reporting.views import readable_reports
 
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
@@ -26,6 +26,6 @@ def report_links(context) -> list[tuple[str, str]]:
 @register.filter
 def report_cell(value):
     """A report value as text: 是/否, lists joined with 、, — for a missing number."""
-    from registry.reporting import cell
+    from registry.kernel.reporting import cell
 
     return "—" if value is None else cell(value)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from branding.models import Studio, StudioStatus
-from registry.reporting import ReportParams, run_report
+from registry.kernel.reporting import ReportParams, run_report
 from tests.factories import make_mediator, make_post
 
 D = datetime.date

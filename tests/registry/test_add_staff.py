@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from registry.scope import scope_areas
+from registry.kernel.scope import scope_areas
 
 
 def test_creates_a_clerk_who_can_sign_in_with_scope(district, client):

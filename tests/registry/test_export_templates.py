@@ -5,10 +5,11 @@ import io
 import openpyxl
 import pytest
 
-from registry.importing import IMPORT_KINDS, resource_for, template_xlsx
+from registry.kernel.excel.engine import import_kinds, resource_for
+from registry.kernel.excel.writing import template_xlsx
 
 
-@pytest.mark.parametrize("kind", IMPORT_KINDS)
+@pytest.mark.parametrize("kind", import_kinds())
 def test_template_of_every_kind(kind, db):
     resource = resource_for(kind)
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx(resource)))

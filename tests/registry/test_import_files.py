@@ -63,7 +63,7 @@ def test_unusable_file_exits_2_with_one_message(tmp_path, district, case):
 
 
 def test_too_large_file(tmp_path, district, settings, monkeypatch):
-    monkeypatch.setattr("registry.importing.MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr("registry.kernel.excel.reading.MAX_FILE_BYTES", 1000)
     path = write(tmp_path, [HEADER] + [["张三", "x" * 50, "c", "d"]] * 100)
     code, out = run_import("mediators", path)
     assert code == 2 and "过大" in out["errors"][0]["message"]

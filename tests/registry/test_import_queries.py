@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry.importing import import_file
+from registry.kernel.excel.engine import import_file
 from tests.factories import make_id
 from tests.registry.xlsx import xlsx
 

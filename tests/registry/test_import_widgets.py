@@ -1,4 +1,4 @@
-"""The shared cell normalizers (registry.widgets)."""
+"""The shared cell normalizers (registry.kernel.excel.widgets)."""
 
 import datetime
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.widgets import (
+from registry.kernel.excel.widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from registry.kernel.reporting import ReportParams, render_json, run_report
 from registry.management.commands.report import Command
-from registry.reporting import ReportParams, render_json, run_report
 from tests.registry import report_district
 from tests.registry.report_district import Y2021
 

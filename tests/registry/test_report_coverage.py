@@ -2,7 +2,7 @@
 
 import pytest
 
-from registry.reporting import ReportParams, run_report
+from registry.kernel.reporting import ReportParams, run_report
 from tests.registry import report_district
 from tests.registry.report_district import Y2021, Y2022
 

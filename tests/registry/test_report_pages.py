@@ -7,7 +7,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from registry.reporting import ReportParams, run_report
+from registry.kernel.reporting import ReportParams, run_report
 from tests.registry import report_district
 from tests.registry.report_district import Y2021
 from tests.test_admin_ui import ALLOWED_WORDS, english_on
@@ -115,7 +115,7 @@ def test_page_query_count_does_not_grow_with_rows(place, users, client_as, djang
 
 
 def test_long_lists_are_paged_and_the_download_holds_every_page(place, users, client_as, monkeypatch):
-    monkeypatch.setattr("registry.views.PAGE_SIZE", 5)
+    monkeypatch.setattr("registry.kernel.reporting.views.PAGE_SIZE", 5)
     client = client_as(users.bureau)
     first = client.get("/reports/staffing/", {"year": 2021}).content.decode()
     second = client.get("/reports/staffing/", {"year": 2021, "page": 2}).content.decode()

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from stdnum.cn import ric
 
+from registry.kernel.reporting import ReportParams, run_report
 from registry.models import (
     Area,
     AreaLevel,
@@ -23,7 +24,6 @@ from registry.models import (
 from registry.models import (
     OrganizationKind as Kind,
 )
-from registry.reporting import ReportParams, run_report
 
 NAMES = ["staffing", "experts", "committees", "rooms"]
 KINDS = [

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.validators import id_birth_place, id_gender, normalize_id_number, normalize_phone, split_multi
+from registry.kernel.validators import id_birth_place, id_gender, normalize_id_number, normalize_phone, split_multi
 from tests.factories import make_id
 
 # Real-shaped IDs: Dadukou's codes before (510203, Sichuan era) and after 1997 (500104),

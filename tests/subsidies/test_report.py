@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from registry.kernel.reporting import ReportParams, run_report
 from registry.models import OrganizationKind
-from registry.reporting import ReportParams, run_report
 from subsidies.models import Payout, PayoutKind, PayoutStatus
 from tests.factories import make_mediator, make_org, make_post
 from tests.subsidies.conftest import make_payout

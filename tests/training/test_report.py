@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from registry.reporting import ReportParams, render_json, render_text, render_xlsx, run_report
+from registry.kernel.reporting import ReportParams, render_json, render_text, render_xlsx, run_report
 from tests.factories import make_mediator, make_post
 from training.models import Attendance
 from training.reports import training

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.roles import StaffRole
+from registry.kernel.roles import StaffRole
 from registry.services import staff_user_save
 
 

@@ -12,14 +12,15 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from registry.importing import IMPORT_KINDS, ImportResult, UnusableFile, import_file
+from registry.kernel.excel.engine import ImportResult, import_file, import_kinds
+from registry.kernel.excel.reading import UnusableFile
 
 
 class Command(BaseCommand):
     help = "从 Excel（.xlsx）导入一类数据：全部正确才写入（SPEC §3–4）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="导入类型：" + "、".join(IMPORT_KINDS))
+        parser.add_argument("kind", help="导入类型：" + "、".join(import_kinds()))
         parser.add_argument("file", help=".xlsx 文件路径")
         parser.add_argument("--as", dest="username", help="以该用户的身份和管辖范围导入")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")

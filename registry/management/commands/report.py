@@ -7,9 +7,8 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.reporting import (
+from registry.kernel.reporting import (
     RENDERERS,
-    REPORTS,
     Report,
     ReportError,
     ReportParams,
@@ -17,16 +16,17 @@ from registry.reporting import (
     parse_date,
     parse_year,
     report_spec,
+    reports,
     resolve_period,
     run_report,
 )
 
 
 class Command(BaseCommand):
-    help = "按截至日期输出政策报表（达标率与缺额）。报表：" + "、".join(REPORTS)
+    help = "按截至日期输出政策报表（达标率与缺额）。报表：" + "、".join(reports())
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="报表名称：" + "|".join(REPORTS))
+        parser.add_argument("name", help="报表名称：" + "|".join(reports()))
         parser.add_argument("--year", help="目标年度 YYYY（单独使用时截至该年12月31日或今天）")
         parser.add_argument("--as-of", dest="as_of", help="截至日期 YYYY-MM-DD，默认今天")
         parser.add_argument("--as", dest="as_user", help="按该用户的权限范围出表（镇街录入员只含本镇街）")

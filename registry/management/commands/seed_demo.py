@@ -4,11 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from registry.roles import StaffRole
+from registry.kernel import hooks
+from registry.kernel.roles import StaffRole
 from registry.services import staff_user_save
 
-# Each app that has demo data adds its seed function here, in dependency order.
-SEEDERS = ["registry.demo.seed", "training.demo.seed", "subsidies.demo.seed", "branding.demo.seed"]
 DEMO_PASSWORD = "demo12345"
 DEMO_LOGINS = [
     ("demo_bureau", StaffRole.BUREAU, None),
@@ -24,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rng = random.Random(2020)  # fixed seed: the same demo every time, so re-runs change nothing
         with transaction.atomic():
-            for path in SEEDERS:
+            for path in hooks.get(hooks.DEMO_SEEDER):  # each app registers its own, in INSTALLED_APPS order
                 import_string(path)(rng)
             for username, role, area in DEMO_LOGINS:
                 staff_user_save(username=username, role=role, area_name=area, password=DEMO_PASSWORD)

@@ -1,7 +1,7 @@
 """Admin Import (upload → preview → confirm), Export of the filtered changelist, and templates.
 
 Mixed into `ScopedAdmin`; a model admin switches it on with `import_kind = "<kind>"` (a key of
-registry.importing.IMPORT_KINDS). The admin and `import_xlsx` run the same engine and
+registry.kernel.excel.engine.import_kinds()). The admin and `import_xlsx` run the same engine and
 resources, so a row is judged the same way in both, within the user's scope.
 """
 
@@ -14,36 +14,17 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from registry.importing import (
-    MAX_FILE_BYTES,
-    STATUS_LABELS,
-    UnusableFile,
-    export_xlsx,
-    import_file,
-    resource_for,
-    template_xlsx,
-)
+from registry.kernel.excel.engine import STATUS_LABELS, import_file, resource_for
+from registry.kernel.excel.reading import MAX_FILE_BYTES, UnusableFile
+from registry.kernel.excel.writing import export_xlsx, template_xlsx, xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_DIR = Path(tempfile.gettempdir()) / "registry-imports"
 SESSION_KEY = "registry_pending_import"
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 class KindImportExportMixin:

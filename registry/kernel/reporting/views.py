@@ -4,35 +4,34 @@ page in the web UI"). Thin views: the numbers come from the report functions."""
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig
 
-from registry.filtersets import ReportFilterSet
-from registry.reporting import (
-    REPORTS,
+from registry.kernel.excel.writing import xlsx_response
+from registry.kernel.reporting import (
     Report,
     ReportError,
     may_read,
     percent,
     render_xlsx,
     report_spec,
+    reports,
     run_report,
 )
-from registry.tables import report_table
+from registry.kernel.reporting.filtersets import ReportFilterSet
+from registry.kernel.reporting.tables import report_table
 
 logger = logging.getLogger(__name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 500  # a district fits on one page; a huge list stays quick to render
 
 
 def readable_reports(user) -> list:
-    return [spec for spec in REPORTS.values() if may_read(user, spec)]
+    return [spec for spec in reports().values() if may_read(user, spec)]
 
 
 def rate_bars(report: Report) -> list[dict]:
@@ -79,9 +78,7 @@ def report_view(request, name: str):
         for extra, table in zip(report.extra, tables[1:]):
             extra.rows = [row.record for row in table.rows]
         filename = f"{spec.title}_{report.scope_label}_{report.as_of.isoformat()}.xlsx"
-        response = HttpResponse(render_xlsx(report), content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return xlsx_response(render_xlsx(report), filename)
     query = request.GET.copy()
     query["export"] = "xlsx"
     context.update(

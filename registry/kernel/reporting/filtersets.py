@@ -10,9 +10,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from registry.kernel.reporting import ReportParams, ReportSpec, resolve_period
+from registry.kernel.scope import scope_areas
 from registry.models import TOWN_LEVELS, Area
-from registry.reporting import ReportParams, ReportSpec, resolve_period
-from registry.scope import scope_areas
 
 
 def _keep(queryset, name, value):

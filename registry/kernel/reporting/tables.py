@@ -7,7 +7,7 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from registry.reporting import Column, Table, cell
+from registry.kernel.reporting import Column, Table, cell
 
 
 class ReportColumn(tables.Column):

@@ -11,7 +11,7 @@ How a kind works (SPEC §3–4):
 Adding a kind in another app (e.g. training):
   1. In `<app>/resources.py` subclass `KindResource` (a django-import-export ModelResource):
      declare one `Field(attribute=…, column_name="<exact SPEC header>", widget=…)` per column
-     using the shared widgets of `registry.widgets` (dates, 是/否, ID numbers, names of related
+     using the shared widgets of `registry.kernel.excel.widgets` (dates, 是/否, ID numbers, names of related
      rows via `NaturalKeyWidget`), and set `required_columns`, `natural_key` (model attribute
      names) and `scope_field` (path to the Area id, e.g. "session__area_id" → see `in_scope`).
      Raw cells (`row.cells`) are there for `prefetch` and `clean_row`; `plan` works on the
@@ -20,52 +20,39 @@ Adding a kind in another app (e.g. training):
      `validate_row(row, obj, old, ctx)` (extra per-row rules; report with `ctx.error`),
      `in_scope(obj, ctx)`, `load_existing(keys)`, `check_file(rows, ctx)` (cross-row rules),
      or the whole `plan()`/`write()` (see registry.resources.MediatorResource).
-  3. Append one line to `IMPORT_KINDS` below: "kind": "<app>.resources.<Name>Resource".
+  3. Register it in the app's `AppConfig.ready()`:
+     `hooks.register(hooks.IMPORT_KIND, ("kind", "<app>.resources.<Name>Resource"))`.
   4. In the app's admin (a ScopedAdmin), set `import_kind = "kind"`: Import (preview →
-     confirm), Export of the filtered list and the template download appear (registry.admin_import).
+     confirm), Export of the filtered list and the template download appear (registry.kernel.excel.admin).
 Errors are `RowError(row, column, message)`: the sheet's own row number (header = its row),
 the exact column header, a Chinese message saying what is wrong and what is expected.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.module_loading import import_string
 from import_export import resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from registry.scope import scope_areas
-from registry.widgets import NaturalKeyWidget, escape_formula, is_blank
+from registry.kernel import hooks
+from registry.kernel.excel.reading import UnusableFile, find_header, read_sheet
+from registry.kernel.excel.widgets import NaturalKeyWidget, escape_formula, is_blank
+from registry.kernel.scope import scope_areas
 
-# KIND -> dotted path of its resource. Other apps append their kinds here (one line each).
-IMPORT_KINDS: dict[str, str] = {
-    "areas": "registry.resources.AreaResource",
-    "hostunits": "registry.resources.HostUnitResource",
-    "organizations": "registry.resources.OrganizationResource",
-    "mediators": "registry.resources.MediatorResource",
-    "experts": "registry.resources.ExpertResource",
-    "trainings": "training.resources.TrainingSessionResource",
-    "attendance": "training.resources.AttendanceResource",
-    "payouts": "subsidies.resources.PayoutResource",
-    "commendations": "branding.resources.CommendationResource",
-    "studios": "branding.resources.StudioResource",
-}
 
-MAX_FILE_BYTES = getattr(settings, "IMPORT_MAX_FILE_BYTES", 30 * 1024 * 1024)
-MAX_UNCOMPRESSED_BYTES = getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
-MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
-MAX_COLUMNS = 200
-HEADER_SEARCH_ROWS = 5
+def import_kinds() -> dict[str, str]:
+    """KIND -> dotted path of its resource, in load order (each app registers its own)."""
+    return dict(hooks.get(hooks.IMPORT_KIND))
+
+
 BATCH_SIZE = 2000
 WRITE_SLICE = 10_000
 
@@ -78,10 +65,6 @@ def name_mismatch(given: str, person, advice: str = "请核对。") -> str | Non
     if re.sub(r"\s+", "", given or "") == re.sub(r"\s+", "", person.name):
         return None
     return f"姓名“{given}”与身份证号 {person.id_number} 登记的姓名“{person.name}”不一致，{advice}"
-
-
-class UnusableFile(Exception):
-    """The file as a whole cannot be imported (exit 2); the message is for the user."""
 
 
 @dataclass
@@ -202,6 +185,8 @@ class KindResource(resources.ModelResource):
     # normalize_id_number, PhoneWidget normalize_phone): not normalized a second time
     prevalidated_fields: ClassVar[tuple[str, ...]] = ("id_number", "phone")
     template_notes: ClassVar[dict[str, str]] = {}  # column -> explanation for the 说明 sheet
+    # text-formatted in templates besides ID and phone columns (codes Excel would turn into numbers)
+    text_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -417,131 +402,10 @@ def _key_part(value: Any) -> Any:
 
 
 def resource_for(kind: str, user=None) -> KindResource:
-    if kind not in IMPORT_KINDS:
-        raise UnusableFile(f"未知的导入类型“{kind}”；可选：{'、'.join(IMPORT_KINDS)}。")
-    return import_string(IMPORT_KINDS[kind])(user=user)
-
-
-# ---- reading the file ----------------------------------------------------------------------------
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def check_container(data: bytes) -> None:
-    """Refuse what is not a sane .xlsx before a parser sees it (size, .xls, zip bomb, dimensions)."""
-    if not data:
-        raise UnusableFile("文件是空的，请选择填写好的 .xlsx 文件。")
-    if len(data) > MAX_FILE_BYTES:
-        raise UnusableFile(
-            f"文件过大（{len(data) / 1048576:.1f} MB），上限 {MAX_FILE_BYTES // 1048576} MB；请分成几个文件导入。"
-        )
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnusableFile("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再导入。")
-    if data[:4] != b"PK\x03\x04":
-        raise UnusableFile("文件不是 Excel .xlsx 文件，请用 Excel 另存为 .xlsx 后再导入。")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnusableFile("文件已损坏或不是 .xlsx 文件，无法读取。") from None
-    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise UnusableFile("文件解压后过大（疑似压缩炸弹），拒绝导入；请检查文件或分批导入。")
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
-        raise UnusableFile("文件不是 Excel .xlsx 工作簿（缺少工作簿内容），请用 Excel 另存为 .xlsx 后再导入。")
-    for info in infos:
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            try:
-                with archive.open(info) as handle:
-                    head = handle.read(4096)
-            except Exception:
-                raise UnusableFile("文件已损坏，无法读取工作表。") from None
-            match = _DIMENSION.search(head)
-            if match and match.group(3):
-                cols = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
-                rows = int(match.group(4)) - int(match.group(2)) + 1
-                if cols > MAX_COLUMNS * 10 or rows > MAX_ROWS * 5:
-                    raise UnusableFile(f"工作表范围异常（{rows} 行 × {cols} 列），请只保留数据区域后另存再导入。")
-            # The parser allocates the sheet densely: one far-away cell (XFD1048576) would
-            # cost gigabytes, whatever the dimension tag says. Look for such a cell first.
-            _scan_far_cells(archive, info)
-
-
-# a cell reference beyond column GR (200) or row 299,999
-_FAR_CELL = re.compile(rb' r="(?:G[S-Z]|[H-Z][A-Z]|[A-Z]{3,})\d|r="[A-Z]{1,3}(?:[3-9]\d{5}|\d{7,})"')
-
-
-def _scan_far_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    tail = b""
-    with archive.open(info) as handle:
-        while chunk := handle.read(1 << 20):
-            if _FAR_CELL.search(tail + chunk):
-                raise UnusableFile(
-                    f"工作表范围异常：有单元格超出 {MAX_COLUMNS} 列或 {MAX_ROWS} 行，请只保留数据区域后另存再导入。"
-                )
-            tail = chunk[-32:]
-
-
-def read_sheet(data: bytes) -> tuple[list[list[Any]], str]:
-    """All rows of the first worksheet (skipping a 说明 sheet) as python values, and its name."""
-    check_container(data)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-        # the first visible worksheet; a hidden one (a lookup list, say) only if nothing else
-        names = [m.name for m in sheets if str(m.visible).endswith(".Visible")] or [m.name for m in sheets]
-    except Exception:
-        raise UnusableFile("文件已损坏或不是 .xlsx 文件，无法读取。") from None
-    names = [n for n in names if n != "说明"] or names
-    if not names:
-        raise UnusableFile("文件中没有工作表。")
-    try:
-        sheet = book.get_sheet_by_name(names[0])
-        if sheet.total_height > MAX_ROWS + 10 or sheet.total_width > MAX_COLUMNS:
-            raise UnusableFile(
-                f"工作表“{names[0]}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）；"
-                f"每个文件最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，请分批导入。"
-            )
-        return sheet.to_python(skip_empty_area=False), names[0]
-    except UnusableFile:
-        raise
-    except Exception:
-        raise UnusableFile(f"工作表“{names[0]}”无法读取，文件可能已损坏。") from None
-
-
-def _header_text(value: Any) -> str:
-    return "" if value is None else re.sub(r"\s+", " ", str(value).replace("\u3000", " ")).strip()
-
-
-def find_header(table: list[list[Any]], resource: KindResource) -> tuple[int, list[str]]:
-    """Index of the header row: the first of the first five rows holding every required column."""
-    required = set(resource.required_columns)
-    best: tuple[int, int] = (-1, -1)
-    for index, cells in enumerate(table[:HEADER_SEARCH_ROWS]):
-        headers = {_header_text(c) for c in cells}
-        if required <= headers:
-            return index, [_header_text(c) for c in cells]
-        known = len(headers & set(resource.columns()))
-        if known > best[0]:
-            best = (known, index)
-    if not table or best[0] <= 0:
-        raise UnusableFile(
-            f"前{HEADER_SEARCH_ROWS}行中找不到表头；表头必须包含这些列：{'、'.join(resource.required_columns)}。"
-            "可下载导入模板对照。"
-        )
-    headers = {_header_text(c) for c in table[best[1]]}
-    missing = [c for c in resource.required_columns if c not in headers]
-    raise UnusableFile(
-        f"第{best[1] + 1}行的表头缺少必填列：{'、'.join(missing)}。请补上这些列（列名须与模板一致）后再导入。"
-    )
+    kinds = import_kinds()
+    if kind not in kinds:
+        raise UnusableFile(f"未知的导入类型“{kind}”；可选：{'、'.join(kinds)}。")
+    return import_string(kinds[kind])(user=user)
 
 
 def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportContext) -> ImportResult:
@@ -610,87 +474,3 @@ def import_file(kind: str, data: bytes, *, user=None, dry_run: bool = False) -> 
         # another user changed the same records between our check and our write
         raise UnusableFile("写入时与其他人同时进行的修改发生冲突，未写入任何数据；请稍后重新导入。") from None
     return result
-
-
-# ---- writing files: export and templates ------------------------------------------------------
-TEXT_COLUMNS = {"身份证号", "联系电话", "命名调解员身份证号", "培训编号", "案件编号", "文号"}
-
-
-def _workbook_bytes(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def export_xlsx(resource: KindResource, queryset) -> bytes:
-    """The rows `queryset` holds, with the kind's exact headers, so the file re-imports as is.
-
-    Text cells that start with = + - @ were escaped by `KindResource.export_field`.
-    """
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(resource._meta.model._meta.verbose_name[:31] or "Sheet1")
-    fields = resource.get_export_fields()
-    sheet.append([f.column_name for f in fields])
-    for obj in resource.iter_queryset(resource.export_queryset(queryset)):
-        sheet.append([resource.export_field(f, obj) for f in fields])
-    return _workbook_bytes(book)
-
-
-def template_xlsx(resource: KindResource) -> bytes:
-    """An empty import template: header, drop-down lists for enumerated columns, a 说明 sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from registry.widgets import BooleanWidget, ChoiceWidget, DateWidget
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = resource.kind or "数据"
-    notes = book.create_sheet("说明")
-    notes.append(["列名", "是否必填", "说明"])
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    for index, (column, f) in enumerate(resource.columns().items(), start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column)
-        cell.font = Font(bold=True)
-        required = column in resource.required_columns
-        if required:
-            cell.fill = required_fill
-        sheet.column_dimensions[letter].width = max(12, len(column) * 3)
-        choices: list[str] = []
-        if isinstance(f.widget, ChoiceWidget):
-            choices = f.widget.choices
-        elif isinstance(f.widget, BooleanWidget):
-            choices = ["是", "否"]
-        if choices:
-            validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not required)
-            validation.error = f"请从下拉列表中选择：{'、'.join(choices)}"
-            validation.errorTitle = column
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}5000")
-        if column in TEXT_COLUMNS:
-            for row in range(2, 1001):  # text format, so Excel never rounds an ID number
-                sheet.cell(row=row, column=index).number_format = "@"
-        note = resource.template_notes.get(column, "")
-        if not note and choices:
-            note = "可选：" + "、".join(choices) + "。"
-        if not note and isinstance(f.widget, DateWidget):
-            note = "日期，如 2021-03-05。"
-        notes.append([column, "必填" if required else "", note])
-    notes.append([])
-    notes.append(
-        [
-            "通用说明",
-            "",
-            "第1行为表头（上方可有标题行，最多4行）；列名须与模板一致，顺序不限；不认识的列（如 序号）会被忽略。"
-            "全部行无误才会导入，有任何错误时不写入任何数据并列出所有错误的行和列。",
-        ]
-    )
-    for letter, width in (("A", 16), ("B", 10), ("C", 90)):
-        notes.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    return _workbook_bytes(book)

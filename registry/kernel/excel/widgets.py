@@ -4,7 +4,7 @@ Each widget is a django-import-export `Widget`: `clean(value)` turns a raw cell 
 int, bool, date, datetime or None, as python-calamine or openpyxl yield it) into the
 canonical value or raises `ValueError`/`ValidationError` with a Chinese message a clerk can
 act on; `render(value)` gives the export cell. Model-level rules (ID checksum, phone
-format, allowed 人员类别) stay in registry.validators / registry.fields, so the admin
+format, allowed 人员类别) stay in registry.kernel.validators / registry.kernel.fields, so the admin
 and the importer say the same thing.
 """
 
@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from import_export.widgets import Widget
 
-from registry.validators import (
+from registry.kernel.validators import (
     MULTI_VALUE_JOIN,
     clean_text,
     normalize_amount,

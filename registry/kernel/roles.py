@@ -1,4 +1,4 @@
-"""The four roles of SPEC §5 as data: each is a Group whose permissions are listed here.
+"""The four roles of SPEC §5 as data: each is a Group whose permissions the apps register.
 
 `sync_role_groups` runs after every `migrate`, so a model added later gets its
 permissions in the right groups without a hand-written data migration.
@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.db import models
 
+from registry.kernel import hooks
+
 VIEW = ("view",)
 EDIT = ("view", "add", "change", "delete")
-OWN_APPS = ("registry", "training", "subsidies", "branding")
 
 
 class StaffRole(models.TextChoices):
@@ -30,61 +31,35 @@ def _perms(spec: dict[str, tuple[str, ...]]) -> set[str]:
     return out
 
 
-REGISTRY_MODELS = ("area", "organization", "mediator", "membership", "expert", "hostunit")
+# The bureau's own: user administration. Each app grants its models' permissions in its
+# AppConfig.ready(): hooks.register(hooks.ROLE_PERMISSIONS, ("training", {StaffRole.CLERK: {...}})).
+# The bureau gets every permission of every app that registers (see role_permissions).
+BUREAU_EXTRA = {"auth.user": EDIT, "auth.group": VIEW}
 
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    # bureau: every permission of the project's apps plus user administration (see role_permissions)
-    StaffRole.BUREAU: _perms({"auth.user": EDIT, "auth.group": VIEW}),
-    StaffRole.CLERK: _perms(
-        {
-            "registry.area": ("view", "add", "change"),
-            **{f"registry.{m}": EDIT for m in REGISTRY_MODELS if m != "area"},
-            "training.trainingsession": EDIT,
-            "training.attendance": EDIT,
-            "subsidies.payout": ("view", "add", "change"),  # claims in scope; never approve
-            "subsidies.subsidystandard": VIEW,
-            "subsidies.budget": VIEW,
-            "branding.studio": VIEW,
-            "branding.commendation": VIEW,
-        }
-    ),
-    StaffRole.HR: _perms(
-        {
-            **{f"registry.{m}": VIEW for m in REGISTRY_MODELS},
-            "training.trainingsession": VIEW,
-            "training.attendance": VIEW,
-            "subsidies.payout": VIEW,
-            "branding.studio": EDIT,
-            "branding.commendation": EDIT,
-        }
-    ),
-    StaffRole.FINANCE: _perms(
-        {
-            **{f"registry.{m}": VIEW for m in REGISTRY_MODELS},
-            "training.trainingsession": VIEW,
-            "training.attendance": VIEW,
-            # finance pays what the bureau approved: no change, so amounts are read-only to it
-            "subsidies.payout": ("view", "pay"),
-            "subsidies.subsidystandard": VIEW,
-            "subsidies.budget": VIEW,
-            "branding.studio": VIEW,  # everyone reads studios and commendations (issue 7)
-            "branding.commendation": VIEW,
-        }
-    ),
-}
+
+def granted(role: str) -> set[str]:
+    """'app.codename' permissions the registered apps grant `role`."""
+    spec = dict(BUREAU_EXTRA) if role == StaffRole.BUREAU else {}
+    for _, grants in hooks.get(hooks.ROLE_PERMISSIONS):
+        spec.update(grants.get(role, {}))
+    return _perms(spec)
+
+
+def granting_apps() -> list[str]:
+    return [app for app, _ in hooks.get(hooks.ROLE_PERMISSIONS)]
 
 
 def role_permissions(role: str):
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    wanted = ROLE_PERMISSIONS[role]
+    wanted = granted(role)
     query = Q(pk__in=[])
     for name in wanted:
         app, codename = name.split(".")
         query |= Q(content_type__app_label=app, codename=codename)
     if role == StaffRole.BUREAU:
-        query |= Q(content_type__app_label__in=OWN_APPS)
+        query |= Q(content_type__app_label__in=granting_apps())
     return Permission.objects.filter(query)
 
 

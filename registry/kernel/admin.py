@@ -11,9 +11,9 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin_import import KindImportExportMixin
+from registry.kernel.excel.admin import KindImportExportMixin
+from registry.kernel.scope import scope_areas, town_areas, visible
 from registry.models import TOWN_LEVELS, Area
-from registry.scope import scope_areas, town_areas, visible
 
 
 class ScopeMixin:
@@ -34,7 +34,7 @@ class ScopeMixin:
 
 
 class ScopedAdmin(KindImportExportMixin, ScopeMixin, SimpleHistoryAdmin):
-    """Set `import_kind` on a subclass to get Import / Export / template buttons (registry.admin_import)."""
+    """Set `import_kind` on a subclass to get Import / Export / template buttons (registry.kernel.excel.admin)."""
 
     list_per_page = 50
 

@@ -234,3 +234,8 @@ def normalize_amount(value: object, label: str = "金额", positive: bool = True
     if positive and amount <= 0:
         raise ValidationError(f"{label}“{value}”必须大于0。", code="not_positive")
     return amount.quantize(CENT)
+
+
+def mask_id_number(number: str) -> str:
+    """500104********0018: the birth date, the most sensitive part, is hidden."""
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number

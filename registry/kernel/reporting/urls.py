@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from registry import views
+from registry.kernel.reporting import views
 
 urlpatterns = [
     path("", admin.site.admin_view(views.dashboard_view), name="reports-dashboard"),

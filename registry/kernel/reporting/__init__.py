@@ -6,7 +6,8 @@ How an app adds a report (training, subsidies and branding do exactly this):
    queryset with `params.scope(qs)` (user scope + the page's town filter), use
    `params.as_of` / `params.year`, read targets with `policy.in_force(TABLE, params.year)`,
    build rates with `Rate.of(...)`, and keep the query count constant (annotate, don't loop).
-2. Add one `ReportSpec` line to `REPORTS` below. That is all: `manage.py report NAME`
+2. Register a `ReportSpec` in the app's `AppConfig.ready()`:
+   `hooks.register(hooks.REPORT, ReportSpec(...))`. That is all: `manage.py report NAME`
    (text/json/xlsx), the web page `/reports/NAME/` with its .xlsx download, the admin
    links and a dashboard bar for every rate come from here.
 
@@ -29,9 +30,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from registry.models import ROOM_HOST_KIND, Area
-from registry.policy import STAFFING_QUOTAS
-from registry.scope import town_areas, visible
+from registry.kernel import hooks
+from registry.kernel.scope import town_areas, visible
+from registry.models import Area
 
 
 @dataclass(frozen=True)
@@ -43,26 +44,9 @@ class ReportSpec:
     kinds: tuple[str, ...] = ()  # choices of the page's 类型 filter; () = no such filter
 
 
-# The one registry of reports: NAME -> spec. Order is the order of menus and the dashboard.
-REPORTS: dict[str, ReportSpec] = {
-    spec.name: spec
-    for spec in [
-        ReportSpec(
-            "staffing",
-            "专职人民调解员配备",
-            "registry.reports.staffing",
-            kinds=tuple(kind.value for kind in STAFFING_QUOTAS),
-        ),
-        ReportSpec("experts", "行业性专业性调委会专业力量", "registry.reports.experts"),
-        ReportSpec("committees", "人民调解委员会建成率", "registry.reports.committees"),
-        ReportSpec(
-            "rooms", "派驻调解室覆盖率", "registry.reports.rooms", kinds=tuple(kind.value for kind in ROOM_HOST_KIND)
-        ),
-        ReportSpec("training", "调解员培训", "training.reports.training", permission="training.view_trainingsession"),
-        ReportSpec("brands", "调解品牌建设", "branding.reports.brands", permission="branding.view_studio"),
-        ReportSpec("subsidies", "调解员补贴发放", "subsidies.reports.subsidies", permission="subsidies.view_payout"),
-    ]
-}
+def reports() -> dict[str, ReportSpec]:
+    """NAME -> spec of every registered report, in the order of menus and the dashboard."""
+    return {spec.name: spec for spec in hooks.get(hooks.REPORT)}
 
 
 class ReportError(Exception):
@@ -209,9 +193,10 @@ class Report:
 
 
 def report_spec(name: str) -> ReportSpec:
-    spec = REPORTS.get((name or "").strip())
+    known = reports()
+    spec = known.get((name or "").strip())
     if spec is None:
-        raise ReportError(f"报表“{name}”不存在；可选：{'、'.join(REPORTS)}。")
+        raise ReportError(f"报表“{name}”不存在；可选：{'、'.join(known)}。")
     return spec
 
 
@@ -223,7 +208,7 @@ def report_function(spec: ReportSpec) -> Callable[[ReportParams], Report]:
 
 
 def scope_label(user, town: Area | None) -> str:
-    from registry.scope import user_town
+    from registry.kernel.scope import user_town
 
     if town is not None:
         return town.name

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from registry.validators import MULTI_VALUE_JOIN, normalize_id_number, normalize_phone, split_multi
+from registry.kernel.validators import MULTI_VALUE_JOIN, normalize_id_number, normalize_phone, split_multi
 
 
 class IdNumberField(models.CharField):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from registry.kernel.roles import StaffRole, user_role
 from registry.models import Area
-from registry.roles import StaffRole, user_role
 
 
 def scope_areas(user) -> QuerySet[Area] | None:
