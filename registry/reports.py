@@ -38,7 +38,9 @@ from registry.policy import (
     STAFFING_CATEGORIES,
     STAFFING_QUOTAS,
     STAFFING_TARGETS,
+    RateCategory,
     in_force,
+    staffing_shortfall,
 )
 
 ORG_LINK = {"link": "admin:registry_organization_change", "link_key": "organization_id"}
@@ -52,51 +54,8 @@ def _existing_on(params: ReportParams, prefix: str = "") -> Q:
 
 def staffing(params: ReportParams) -> Report:
     """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
-    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
-    full_time_today = Q(memberships__employment=Employment.FULL_TIME) & active_on(params.as_of, "memberships__")
-    organizations = (
-        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
-        .annotate(full_time=Count("memberships", filter=full_time_today))
-        # plain values, not model instances: a district-wide report reads thousands of rows
-        .values("pk", "name", "kind", "area_id", "area__name", "area__level", "area__parent__name", "full_time")
-        .order_by("name")
-    )
-    rows, org_area = [], {}
-    for org in organizations:
-        quota = STAFFING_QUOTAS[org["kind"]]
-        village = org["area__level"] in VILLAGE_LEVELS and org["area__parent__name"]
-        rows.append(
-            {
-                "organization": org["name"],
-                "organization_id": org["pk"],
-                "kind": org["kind"],
-                "area": org["area__name"],
-                "town": org["area__parent__name"] if village else org["area__name"],
-                "quota": quota,
-                "full_time": org["full_time"],
-                "shortfall": max(0, quota - org["full_time"]),
-                "candidates": [],
-            }
-        )
-        org_area[org["pk"]] = org["area_id"]
-    kind_order = list(STAFFING_QUOTAS)
-    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    rows, org_area = _staffing_rows(params)
     _add_candidates(params, rows, org_area)
-
-    targets = in_force(STAFFING_TARGETS, params.year)
-    rates = []
-    for category, members in STAFFING_CATEGORIES.items():
-        if params.kind and params.kind not in members:
-            continue
-        in_category = [r for r in rows if r["kind"] in members]
-        rates.append(
-            Rate.of(
-                category,
-                total=len(in_category),
-                meeting=sum(1 for r in in_category if not r["shortfall"]),
-                target=targets.get(category),
-            )
-        )
     short = [r for r in rows if r["shortfall"]]
     return Report(
         name="staffing",
@@ -104,7 +63,7 @@ def staffing(params: ReportParams) -> Report:
         as_of=params.as_of,
         year=params.year,
         rows=rows,
-        rates=rates,
+        rates=_staffing_rates(params, rows),
         columns=[
             Column("organization", "调解组织", **ORG_LINK),
             Column("kind", "组织类型"),
@@ -124,6 +83,53 @@ def staffing(params: ReportParams) -> Report:
     )
 
 
+def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
+    """A row per organization with a quota (two queries); and organization → its area's pk."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        # plain values, not model instances: a district-wide report reads thousands of rows
+        .values("pk", "name", "kind", "area_id", "full_time_count")
+        .order_by("name")
+    )
+    organizations = list(organizations)
+    areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
+    rows, org_area = [], {}
+    for org in organizations:
+        area = areas[org["area_id"]]
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": area.name,
+                "town": area.town.name,
+                "quota": STAFFING_QUOTAS[org["kind"]],
+                "full_time": org["full_time_count"],
+                "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
+                "candidates": [],
+            }
+        )
+        org_area[org["pk"]] = area.pk
+    kind_order = list(STAFFING_QUOTAS)
+    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    return rows, org_area
+
+
+def _staffing_rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
+    """配备率 per category: organizations with no shortfall ÷ organizations of the category."""
+    targets = in_force(STAFFING_TARGETS, params.year)
+    rates = []
+    for category, members in STAFFING_CATEGORIES.items():
+        if params.kind and params.kind not in members:
+            continue
+        in_category = [r for r in rows if r["kind"] in members]
+        meeting = sum(1 for r in in_category if not r["shortfall"])
+        rates.append(Rate.of(category, total=len(in_category), meeting=meeting, target=targets.get(category)))
+    return rates
+
+
 def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
     """For each short organization: part-time mediators of that organization or its area
     with no full-time post on the day — people a clerk could ask to go full-time. One query."""
@@ -132,9 +138,7 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
         return
     short_ids = [r["organization_id"] for r in short]
     short_areas = {org_area[pk] for pk in short_ids}
-    full_time_elsewhere = Membership.objects.filter(
-        active_on(params.as_of), mediator=OuterRef("mediator"), employment=Employment.FULL_TIME
-    )
+    full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(
@@ -196,7 +200,7 @@ def experts(params: ReportParams) -> Report:
         }
         for org in organizations
     ]
-    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND.value)
+    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND)
     rates = [
         Rate.of(EXPERT_COVERAGE_KIND.value, total=len(rows), meeting=sum(r["covered"] for r in rows), target=target)
     ]
@@ -222,7 +226,10 @@ def experts(params: ReportParams) -> Report:
     )
 
 
-COMMITTEE_CATEGORIES = {"乡镇（街道）": (TOWN_LEVELS, Kind.TOWN), "村（社区）": (VILLAGE_LEVELS, Kind.VILLAGE)}
+COMMITTEE_CATEGORIES = {
+    RateCategory.TOWN: (TOWN_LEVELS, Kind.TOWN),
+    RateCategory.VILLAGE: (VILLAGE_LEVELS, Kind.VILLAGE),
+}
 
 
 def committees(params: ReportParams) -> Report:
@@ -242,7 +249,7 @@ def committees(params: ReportParams) -> Report:
     names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
     rows = []
     for area, org_id in zip(areas, committee_ids):
-        category = "乡镇（街道）" if area.level in TOWN_LEVELS else "村（社区）"
+        category = (RateCategory.TOWN if area.level in TOWN_LEVELS else RateCategory.VILLAGE).value
         rows.append(
             {
                 "area": area.name,
@@ -255,7 +262,7 @@ def committees(params: ReportParams) -> Report:
                 "has_committee": org_id is not None,
             }
         )
-    rows.sort(key=lambda r: (r["town"], r["category"] != "乡镇（街道）", r["area"]))
+    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
     targets = in_force(COMMITTEE_TARGETS, params.year)
     rates = []
     for category in COMMITTEE_CATEGORIES:
@@ -332,9 +339,7 @@ def rooms(params: ReportParams) -> Report:
             continue
         mine = [r for r in rows if r["category"] == kind and r["counted"]]
         rates.append(
-            Rate.of(
-                kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine), target=targets.get(kind.value)
-            )
+            Rate.of(kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine), target=targets.get(kind))
         )
     return Report(
         name="rooms",

@@ -477,20 +477,20 @@ class MediatorResource(KindResource):
     def _check_full_time(
         self, person: Mediator, planned: list[tuple[Row, Membership]], stored: list[Membership], ctx: ImportContext
     ) -> None:
-        """Two overlapping 专职 posts — within the file or against a stored post — are an error."""
+        """Two overlapping 专职 posts — within the file or against a stored post — are an error
+        (the model's rule, Membership.full_time_conflict)."""
         in_file = {id(post) for _, post in planned}
-        file_posts = [(row, post) for row, post in planned if post.employment == Employment.FULL_TIME]
-        others = [
-            (None, post) for post in stored if id(post) not in in_file and post.employment == Employment.FULL_TIME
-        ]
-        for i, (row, post) in enumerate(file_posts):
-            for other_row, other in file_posts[:i] + others:
-                if _overlap(post, other):
-                    where = f"（见第{other_row.number}行）" if other_row else "（系统中已有）"
-                    if other_row is None:
-                        other.organization = self._organizations[other.organization_id]
-                    ctx.error(row, "专兼职", full_time_conflict_message(other) + where)
-                    break
+        row_of = {id(post): row for row, post in planned}
+        others = [post for post in stored if id(post) not in in_file]
+        for i, (row, post) in enumerate(planned):
+            other = post.full_time_conflict([p for _, p in planned[:i]] + others)
+            if other is None:
+                continue
+            other_row = row_of.get(id(other))
+            where = f"（见第{other_row.number}行）" if other_row else "（系统中已有）"
+            if other_row is None:
+                other.organization = self._organizations[other.organization_id]
+            ctx.error(row, "专兼职", full_time_conflict_message(other) + where)
 
     def write(self, ctx: ImportContext) -> None:
         people = ctx.creates.pop(Mediator, [])
@@ -510,12 +510,6 @@ def _agree(first: Any, other: Any) -> bool:
 def _restates(person: Mediator, name: str, value: Any) -> bool:
     """The file's value is the stored one (a blank 性别/出生日期 means "from the ID number")."""
     return getattr(person, name) == value or (name in ("gender", "birth_date") and value in ("", None))
-
-
-def _overlap(a: Membership, b: Membership) -> bool:
-    starts_before_b_ends = a.start_date is None or b.end_date is None or a.start_date <= b.end_date
-    b_starts_before_a_ends = b.start_date is None or a.end_date is None or b.start_date <= a.end_date
-    return starts_before_b_ends and b_starts_before_a_ends
 
 
 class ExpertResource(KindResource):

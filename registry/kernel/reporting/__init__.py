@@ -115,7 +115,7 @@ class Rate:
     @classmethod
     def of(cls, category: str, *, total: int, meeting: int, target: Decimal | float | None) -> Rate:
         return cls(
-            category=category,
+            category=str(category),  # a TextChoices member becomes its plain label
             total=total,
             meeting=meeting,
             rate=meeting / total if total else 1.0,
