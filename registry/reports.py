@@ -120,14 +120,11 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
 def _staffing_rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
     """配备率 per category: organizations with no shortfall ÷ organizations of the category."""
     targets = in_force(STAFFING_TARGETS, params.year)
-    rates = []
-    for category, members in STAFFING_CATEGORIES.items():
-        if params.kind and params.kind not in members:
-            continue
-        in_category = [r for r in rows if r["kind"] in members]
-        meeting = sum(1 for r in in_category if not r["shortfall"])
-        rates.append(Rate.of(category, total=len(in_category), meeting=meeting, target=targets.get(category)))
-    return rates
+    return [
+        _rate(category, [r for r in rows if r["kind"] in members], lambda r: not r["shortfall"], targets)
+        for category, members in STAFFING_CATEGORIES.items()
+        if not params.kind or params.kind in members
+    ]
 
 
 def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
@@ -173,44 +170,15 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
 def experts(params: ReportParams) -> Report:
     """Rule 3: every industry committee has ≥ 1 person with professional knowledge —
     an Expert serving it (in the pool by the day) or a member with 专业技术人员 on the day."""
-    experts_on_day = Q(experts__joined_date__isnull=True) | Q(experts__joined_date__lte=params.as_of)
-    professional_on_day = active_on(params.as_of, "memberships__") & Q(
-        memberships__mediator__categories__contains=PROFESSIONAL_CATEGORY
-    )
-    organizations = (
-        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
-        .annotate(
-            expert_count=Count("experts", filter=experts_on_day, distinct=True),
-            professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
-        )
-        .select_related("area__parent")
-        .order_by("name")
-    )
-    rows = [
-        {
-            "organization": org.name,
-            "organization_id": org.pk,
-            "kind": org.kind,
-            "area": org.area.name,
-            "town": org.area.town.name,
-            "domains": org.domains,
-            "experts": org.expert_count,
-            "professionals": org.professional_count,
-            "covered": bool(org.expert_count or org.professional_count),
-        }
-        for org in organizations
-    ]
-    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND)
-    rates = [
-        Rate.of(EXPERT_COVERAGE_KIND.value, total=len(rows), meeting=sum(r["covered"] for r in rows), target=target)
-    ]
+    rows = _expert_rows(params)
+    targets = in_force(EXPERT_TARGETS, params.year)
     return Report(
         name="experts",
         title="",
         as_of=params.as_of,
         year=params.year,
         rows=rows,
-        rates=rates,
+        rates=[_rate(EXPERT_COVERAGE_KIND, rows, lambda r: r["covered"], targets)],
         columns=[
             Column("organization", "调解组织", **ORG_LINK),
             Column("area", "所属区划"),
@@ -226,6 +194,41 @@ def experts(params: ReportParams) -> Report:
     )
 
 
+def _rate(category: str, rows: list[dict], meets, targets: dict) -> Rate:
+    """The share of `rows` (one category's) that `meets` the rule, against the category's target."""
+    return Rate.of(category, total=len(rows), meeting=sum(1 for r in rows if meets(r)), target=targets.get(category))
+
+
+def _expert_rows(params: ReportParams) -> list[dict]:
+    experts_on_day = Q(experts__joined_date__isnull=True) | Q(experts__joined_date__lte=params.as_of)
+    professional_on_day = active_on(params.as_of, "memberships__") & Q(
+        memberships__mediator__categories__contains=PROFESSIONAL_CATEGORY
+    )
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
+        .annotate(
+            expert_count=Count("experts", filter=experts_on_day, distinct=True),
+            professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
+        )
+        .select_related("area__parent")
+        .order_by("name")
+    )
+    return [
+        {
+            "organization": org.name,
+            "organization_id": org.pk,
+            "kind": org.kind,
+            "area": org.area.name,
+            "town": org.area.town.name,
+            "domains": org.domains,
+            "experts": org.expert_count,
+            "professionals": org.professional_count,
+            "covered": bool(org.expert_count or org.professional_count),
+        }
+        for org in organizations
+    ]
+
+
 COMMITTEE_CATEGORIES = {
     RateCategory.TOWN: (TOWN_LEVELS, Kind.TOWN),
     RateCategory.VILLAGE: (VILLAGE_LEVELS, Kind.VILLAGE),
@@ -234,6 +237,36 @@ COMMITTEE_CATEGORIES = {
 
 def committees(params: ReportParams) -> Report:
     """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
+    rows = _committee_rows(params)
+    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
+    targets = in_force(COMMITTEE_TARGETS, params.year)
+    rates = [
+        _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
+        for category in COMMITTEE_CATEGORIES
+    ]
+    return Report(
+        name="committees",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"),
+            Column("level", "层级"),
+            Column("town", "所属镇街"),
+            Column("committee", "人民调解委员会", **ORG_LINK),
+            Column("has_committee", "已建立"),
+        ],
+        summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
+        notes=[
+            "乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"
+        ],
+    )
+
+
+def _committee_rows(params: ReportParams) -> list[dict]:
+    """A row per town/street and village/community in scope, with its committee if it has one."""
     committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
     level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
     areas = (
@@ -262,35 +295,7 @@ def committees(params: ReportParams) -> Report:
                 "has_committee": org_id is not None,
             }
         )
-    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
-    targets = in_force(COMMITTEE_TARGETS, params.year)
-    rates = []
-    for category in COMMITTEE_CATEGORIES:
-        mine = [r for r in rows if r["category"] == category]
-        rates.append(
-            Rate.of(
-                category, total=len(mine), meeting=sum(r["has_committee"] for r in mine), target=targets.get(category)
-            )
-        )
-    return Report(
-        name="committees",
-        title="",
-        as_of=params.as_of,
-        year=params.year,
-        rows=rows,
-        rates=rates,
-        columns=[
-            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"),
-            Column("level", "层级"),
-            Column("town", "所属镇街"),
-            Column("committee", "人民调解委员会", **ORG_LINK),
-            Column("has_committee", "已建立"),
-        ],
-        summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
-        notes=[
-            "乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"
-        ],
-    )
+    return rows
 
 
 ROOM_ORDER = (Kind.COURT_ROOM, Kind.PETITION_ROOM, Kind.POLICE_ROOM)  # SPEC §2 rule 5 order
@@ -299,6 +304,41 @@ ROOM_ORDER = (Kind.COURT_ROOM, Kind.PETITION_ROOM, Kind.POLICE_ROOM)  # SPEC §2
 def rooms(params: ReportParams) -> Report:
     """Rule 5: the share of host units (courts, petition halls, police stations with
     ≥ 20 officers) that host a stationed room of the matching kind."""
+    rows = _room_rows(params)
+    order = list(ROOM_ORDER)
+    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
+    targets = in_force(ROOM_TARGETS, params.year)
+    rates = [
+        _rate(kind, [r for r in rows if r["category"] == kind and r["counted"]], lambda r: r["has_room"], targets)
+        for kind in ROOM_ORDER
+        if params.kind in (None, "", kind)
+    ]
+    return Report(
+        name="rooms",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
+            Column("host_kind", "单位类型"),
+            Column("area", "所属区划"),
+            Column("officer_count", "警力人数"),
+            Column("counted", "计入覆盖率"),
+            Column("room", "调解室", **ORG_LINK),
+            Column("has_room", "已设调解室"),
+        ],
+        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
+        notes=[
+            f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
+            "某类单位总数为0时，覆盖率按100%计。",
+        ],
+    )
+
+
+def _room_rows(params: ReportParams) -> list[dict]:
+    """A row per host unit in scope, with the room of the matching kind it hosts, if any."""
     host_kinds = [host for kind, host in ROOM_HOST_KIND.items() if params.kind in (None, "", kind)]
     room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
     matching = room.filter(kind=OuterRef("room_kind"))
@@ -330,39 +370,7 @@ def rooms(params: ReportParams) -> Report:
                 "has_room": unit.room_id is not None,
             }
         )
-    order = list(ROOM_ORDER)
-    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
-    targets = in_force(ROOM_TARGETS, params.year)
-    rates = []
-    for kind in ROOM_ORDER:
-        if params.kind and params.kind != kind:
-            continue
-        mine = [r for r in rows if r["category"] == kind and r["counted"]]
-        rates.append(
-            Rate.of(kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine), target=targets.get(kind))
-        )
-    return Report(
-        name="rooms",
-        title="",
-        as_of=params.as_of,
-        year=params.year,
-        rows=rows,
-        rates=rates,
-        columns=[
-            Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
-            Column("host_kind", "单位类型"),
-            Column("area", "所属区划"),
-            Column("officer_count", "警力人数"),
-            Column("counted", "计入覆盖率"),
-            Column("room", "调解室", **ORG_LINK),
-            Column("has_room", "已设调解室"),
-        ],
-        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
-        notes=[
-            f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
-            "某类单位总数为0时，覆盖率按100%计。",
-        ],
-    )
+    return rows
 
 
 def _room_kind_expression() -> Case:
