@@ -1,7 +1,8 @@
 """The work plan's numbers, as data, in one place (SPEC §1–2).
 
 A new policy year is a one-line change: add a year to a table below. Every report
-reads these tables; no quota or target is written anywhere else.
+reads these tables through registry.kernel.policy.in_force; no quota or target is written
+anywhere else. Training's and branding's numbers live in training/policy.py and branding/policy.py.
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from registry.kernel.policy import in_force
 from registry.models import OrganizationKind as Kind
-
-__all__ = ["in_force"]  # re-exported: reports read every table through the one helper
 
 
 class RateCategory(models.TextChoices):

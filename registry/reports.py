@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 
+from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams
 from registry.models import (
     ROOM_HOST_KIND,
@@ -39,7 +40,6 @@ from registry.policy import (
     STAFFING_QUOTAS,
     STAFFING_TARGETS,
     RateCategory,
-    in_force,
     staffing_shortfall,
 )
 
