@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tables2",
-    "django_filters",
     "registry",
     "training",
     "subsidies",
@@ -132,9 +131,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(30 * 102
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
-IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Secure defaults whenever DEBUG is off. HTTPS redirect is left to the reverse proxy

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from registry.kernel import hooks
@@ -24,8 +27,10 @@ from registry.models import (
     Organization,
     StaffProfile,
     active_on,
+    full_time_conflict_message,
 )
-from registry.policy import STAFFING_QUOTAS
+from registry.policy import STAFFING_QUOTAS, staffing_shortfall
+from registry.services import membership_save
 
 
 def today() -> datetime.date:
@@ -89,8 +94,71 @@ class HostUnitAdmin(ScopedAdmin):
         return obj._rooms
 
 
+class SavesPostsThroughService:
+    """Posts (Memberships) are written by registry.services.membership_save, on the Membership
+    page and in the post inlines alike.
+
+    The form has validated the post, but a concurrent save may commit an overlapping 专职 post
+    before this one is written; PostgreSQL then refuses it and membership_save raises the clerk's
+    message. The page is then processed once more: its own validation now sees the winner and
+    shows the message on the form, with the user's input kept.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except LostRace:
+            pass  # the failed attempt was rolled back with the view's transaction
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except LostRace as race:  # the winner vanished again in between: say so, never a 500
+            messages.error(request, "；".join(race.error.messages) + " 未保存，请核对后重新提交。")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        posts = formset.save(commit=False)
+        for post in formset.deleted_objects:
+            post.delete()
+        for post in posts:
+            _save_post(request, post)
+        formset.save_m2m()
+
+
+class LostRace(Exception):
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+def _save_post(request, post: Membership) -> None:
+    post._history_user = request.user
+    try:
+        membership_save(membership=post)
+    except ValidationError as exc:
+        raise LostRace(exc) from exc
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """Posts entered together must keep the one-专职-post rule among themselves too
+        (each form checked only the stored posts)."""
+        super().clean()
+        seen: list[Membership] = []
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form) or not form.cleaned_data:
+                continue
+            post = form.instance
+            other = post.full_time_conflict(p for p in seen if p.mediator_id == post.mediator_id)
+            if other is not None:
+                form.add_error("employment", full_time_conflict_message(other))
+            seen.append(post)
+
+
 class MembershipInline(ScopedInline):
     model = Membership
+    formset = MembershipFormSet
     autocomplete_fields = ["organization", "mediator"]
     fields = ["mediator", "organization", "role", "employment", "start_date", "end_date"]
 
@@ -110,7 +178,7 @@ class MembershipOnOrganizationInline(MembershipInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdmin):
+class OrganizationAdmin(SavesPostsThroughService, ScopedAdmin):
     import_kind = "organizations"
     list_display = ["name", "kind", "area", "host_unit", "quota", "full_time_count", "shortfall"]
     list_filter = ["kind", TownFilter, DomainFilter, "has_party_org"]
@@ -123,27 +191,24 @@ class OrganizationAdmin(ScopedAdmin):
         return [*self.inlines, *hooks.get(hooks.ORGANIZATION_INLINE)]
 
     def get_queryset(self, request):
-        full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
-        return (
-            super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time)).order_by("name")
-        )
+        return super().get_queryset(request).with_full_time(today()).order_by("name")
 
     @admin.display(description="专职人数定额")
     def quota(self, obj) -> str:
         return STAFFING_QUOTAS.get(obj.kind, "—")
 
-    @admin.display(description="在岗专职人数", ordering="_full_time")
+    @admin.display(description="在岗专职人数", ordering="full_time_count")
     def full_time_count(self, obj) -> int:
-        return obj._full_time
+        return obj.full_time_count
 
     @admin.display(description="缺额")
     def shortfall(self, obj) -> str | int:
-        quota = STAFFING_QUOTAS.get(obj.kind)
-        return "—" if quota is None else max(0, quota - obj._full_time)
+        shortfall = staffing_shortfall(obj.kind, obj.full_time_count)
+        return "—" if shortfall is None else shortfall
 
 
 @admin.register(Mediator)
-class MediatorAdmin(ScopedAdmin):
+class MediatorAdmin(SavesPostsThroughService, ScopedAdmin):
     import_kind = "mediators"
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
@@ -193,12 +258,15 @@ class MediatorAdmin(ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdmin):
+class MembershipAdmin(SavesPostsThroughService, ScopedAdmin):
     list_display = ["mediator", "organization", "role", "employment", "start_date", "end_date"]
     list_filter = ["employment", "role", TownFilter]
     search_fields = ["mediator__name", "mediator__id_number", "organization__name"]
     list_select_related = ["mediator", "organization"]
     autocomplete_fields = ["mediator", "organization"]
+
+    def save_model(self, request, obj, form, change):
+        _save_post(request, obj)
 
 
 @admin.register(Expert)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from registry.kernel.reporting import ReportError, Table, may_read, report_spec, run_report
-from registry.kernel.reporting.filtersets import ReportFilterSet
+from registry.kernel.reporting.forms import ReportFilterForm
 from registry.kernel.reporting.tables import report_table
 from subsidies.reports import COLUMNS, DIMENSIONS, monthly_totals
 
@@ -64,12 +64,12 @@ def report_view(request):
     spec = report_spec("subsidies")
     if not may_read(request.user, spec):
         raise PermissionDenied
-    filterset = ReportFilterSet(request.GET, spec=spec, request=request)
-    context = {**admin.site.each_context(request), "spec": spec, "filterset": filterset, "title": spec.title}
-    if not filterset.form.is_valid():
+    filters = ReportFilterForm(request.GET, spec=spec, user=request.user)
+    context = {**admin.site.each_context(request), "spec": spec, "filters": filters, "title": spec.title}
+    if not filters.is_valid():
         return render(request, "subsidies/report.html", context, status=400)
     try:
-        report = run_report(spec.name, filterset.params(request.user))
+        report = run_report(spec.name, filters.params(request.user))
     except ReportError as exc:
         raise Http404(str(exc)) from None
     tables = []

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from registry.kernel.policy import in_force
 from registry.kernel.reporting import Rate, ReportError, resolve_period
-from registry.policy import STAFFING_TARGETS, in_force
+from registry.policy import STAFFING_TARGETS
 
 TODAY = datetime.date(2026, 11, 29)
 D = datetime.date

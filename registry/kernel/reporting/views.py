@@ -23,7 +23,7 @@ from registry.kernel.reporting import (
     reports,
     run_report,
 )
-from registry.kernel.reporting.filtersets import ReportFilterSet
+from registry.kernel.reporting.forms import ReportFilterForm
 from registry.kernel.reporting.tables import report_table
 
 logger = logging.getLogger(__name__)
@@ -55,18 +55,18 @@ def report_view(request, name: str):
         raise Http404(f"报表“{name}”不存在。") from None
     if not may_read(request.user, spec):
         raise PermissionDenied
-    filterset = ReportFilterSet(request.GET, spec=spec, request=request)
+    filters = ReportFilterForm(request.GET, spec=spec, user=request.user)
     context = {
         **admin.site.each_context(request),
         "spec": spec,
-        "filterset": filterset,
+        "filters": filters,
         "title": spec.title,
         "reports": readable_reports(request.user),
     }
-    if not filterset.form.is_valid():
+    if not filters.is_valid():
         return render(request, "reports/report.html", context, status=400)
     try:
-        report = run_report(spec.name, filterset.params(request.user))
+        report = run_report(spec.name, filters.params(request.user))
     except ReportError as exc:
         raise Http404(str(exc)) from None
     tables = [report_table(table, prefix=f"{table.key}-" if i else "") for i, table in enumerate(report.tables)]
@@ -95,16 +95,16 @@ def dashboard_view(request):
     specs = readable_reports(request.user)
     if not specs:
         raise PermissionDenied
-    filterset = ReportFilterSet(request.GET, spec=None, request=request)
+    filters = ReportFilterForm(request.GET, user=request.user)
     context = {
         **admin.site.each_context(request),
         "title": "政策达标情况总览",
-        "filterset": filterset,
+        "filters": filters,
         "reports": specs,
     }
-    if not filterset.form.is_valid():
+    if not filters.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
-    params = filterset.params(request.user)
+    params = filters.params(request.user)
     panels = []
     for spec in specs:
         try:
