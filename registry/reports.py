@@ -24,6 +24,7 @@ from registry.models import (
     Membership,
     Organization,
     active_on,
+    staffing_required,
 )
 from registry.models import (
     OrganizationKind as Kind,
@@ -58,7 +59,17 @@ def staffing(params: ReportParams) -> Report:
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
         .annotate(full_time=Count("memberships", filter=full_time_today))
         # plain values, not model instances: a district-wide report reads thousands of rows
-        .values("pk", "name", "kind", "area_id", "area__name", "area__level", "area__parent__name", "full_time")
+        .values(
+            "pk",
+            "name",
+            "kind",
+            "full_time_designated",
+            "area_id",
+            "area__name",
+            "area__level",
+            "area__parent__name",
+            "full_time",
+        )
         .order_by("name")
     )
     rows, org_area = [], {}
@@ -75,7 +86,9 @@ def staffing(params: ReportParams) -> Report:
                 "quota": quota,
                 "full_time": org["full_time"],
                 "shortfall": max(0, quota - org["full_time"]),
+                "required": staffing_required(org["kind"], org["full_time_designated"]),
                 "candidates": [],
+                "candidate_count": 0,
             }
         )
         org_area[org["pk"]] = org["area_id"]
@@ -97,7 +110,8 @@ def staffing(params: ReportParams) -> Report:
                 target=targets.get(category),
             )
         )
-    short = [r for r in rows if r["shortfall"]]
+    short = [r for r in rows if r["shortfall"] and r["required"]]
+    advisory = [r for r in rows if r["shortfall"] and not r["required"]]
     return Report(
         name="staffing",
         title="",
@@ -113,10 +127,18 @@ def staffing(params: ReportParams) -> Report:
             Column("quota", "专职定额"),
             Column("full_time", "在岗专职"),
             Column("shortfall", "缺额"),
-            Column("candidates", "可转专职的兼职调解员（供参考）"),
+            Column("required", "须配备"),
+            Column("candidates", "可转专职的兼职调解员（供参考）", display=_candidates_text),
+            Column("candidate_count", "可转专职人数"),
         ],
-        summary=[("未配齐组织数", len(short)), ("专职人员缺额合计", sum(r["shortfall"] for r in short))],
+        summary=[
+            ("未配齐组织数", len(short)),
+            ("专职人员缺额合计", sum(r["shortfall"] for r in short)),
+            ("未配齐但不作要求的村（社区）、企事业单位调委会（参考）", len(advisory)),
+        ],
         notes=[
+            "须配备：村（社区）和企事业单位人民调解委员会只在司法局认定“具备专职配备条件”时须配备专职调解员"
+            "（工作方案：有条件的），其余未配齐的列出供参考，不计入未配齐组织数和缺额合计。",
             "在岗专职：截至日期当天有效（任职日期≤当天≤离任日期，空白视为不限）的专职任职人数。",
             "可转专职的兼职调解员：在该组织或同一区划内其他组织任兼职、当天没有专职职务的人员。",
             "某类组织总数为0时，达标率按100%计（没有应配而未配的组织）。",
@@ -143,27 +165,36 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
         .exclude(Exists(full_time_elsewhere))
         .order_by("mediator__name", "mediator__id_number")
         .values_list(
-            "mediator__name", "mediator__id_number", "organization_id", "organization__name", "organization__area_id"
+            "mediator_id",
+            "mediator__name",
+            "mediator__id_number",
+            "organization_id",
+            "organization__name",
+            "organization__area_id",
         )
     )
-    by_org: dict[int, list[str]] = defaultdict(list)
-    by_area: dict[int, dict[str, str]] = defaultdict(dict)  # area -> person -> "person·their organization"
-    for name, id_number, org_id, org_name, area_id in posts:
-        person = f"{name}（{id_number[-4:]}）"
+    by_org: dict[int, list[dict]] = defaultdict(list)
+    by_area: dict[int, dict[str, dict]] = defaultdict(dict)  # area -> ID number -> the person
+    for mediator_id, name, id_number, org_id, org_name, area_id in posts:
+        person = {"mediator_id": mediator_id, "name": name, "id_number": id_number, "organization": org_name}
         by_org[org_id].append(person)
-        by_area[area_id].setdefault(person, f"{person}·{org_name}")
+        by_area[area_id].setdefault(id_number, person)
     for row in short:
         pk = row["organization_id"]
-        own = list(dict.fromkeys(by_org[pk]))
-        own_set, nearby = set(own), by_area[org_area[pk]]
-        total = len(nearby)  # the organization's own part-timers are in its area too
+        own = list({p["id_number"]: p for p in by_org[pk]}.values())
+        own_ids, nearby = {p["id_number"] for p in own}, by_area[org_area[pk]]
         shown = own[:CANDIDATES_SHOWN]
-        for person, text in nearby.items():  # stops as soon as the list is full
+        for id_number, person in nearby.items():  # stops as soon as the list is full
             if len(shown) >= CANDIDATES_SHOWN:
                 break
-            if person not in own_set:
-                shown.append(text)
-        row["candidates"] = shown + ([f"等共{total}人"] if total > CANDIDATES_SHOWN else [])
+            if id_number not in own_ids:
+                shown.append(person)
+        row["candidates"] = shown
+        row["candidate_count"] = len(nearby)  # the organization's own part-timers are in its area too
+
+
+def _candidates_text(people: list[dict]) -> list[str]:
+    return [f"{p['name']}（{p['id_number'][-4:]}）·{p['organization']}" for p in people]
 
 
 def experts(params: ReportParams) -> Report:

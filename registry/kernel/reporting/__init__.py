@@ -104,6 +104,9 @@ def parse_year(value: str | int) -> int:
     return year
 
 
+DISTRICT_SCOPE = "全区"  # Rate.scope of a district-wide rate shown to a reader scoped to one town
+
+
 @dataclass
 class Rate:
     category: str
@@ -111,15 +114,21 @@ class Rate:
     meeting: int
     rate: float
     target: float | None
+    # None: the rate of the report's own scope. DISTRICT_SCOPE: the whole district's rate, shown to a
+    # clerk for reference — the district's target, never their town's own failure.
+    scope: str | None = None
 
     @classmethod
-    def of(cls, category: str, *, total: int, meeting: int, target: Decimal | float | None) -> Rate:
+    def of(
+        cls, category: str, *, total: int, meeting: int, target: Decimal | float | None, scope: str | None = None
+    ) -> Rate:
         return cls(
             category=category,
             total=total,
             meeting=meeting,
             rate=meeting / total if total else 1.0,
             target=None if target is None else float(target),
+            scope=scope,
         )
 
     @property
@@ -127,13 +136,19 @@ class Rate:
         return self.target is not None and self.rate < self.target
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "category": self.category,
             "total": self.total,
             "meeting": self.meeting,
             "rate": self.rate,
             "target": self.target,
         }
+        if self.scope is not None:
+            out["scope"] = self.scope
+        return out
+
+
+MONEY_FORMAT = "#,##0.00"  # xlsx number format of amounts in yuan: 438,000.00, still a number
 
 
 @dataclass(frozen=True)
@@ -142,6 +157,11 @@ class Column:
     label: str
     link: str | None = None  # admin URL name of the row's record, e.g. "admin:registry_organization_change"
     link_key: str | None = None  # the row key holding that record's pk
+    number_format: str | None = None  # xlsx number format of the column's cells, e.g. MONEY_FORMAT
+    display: Callable[[Any], Any] | None = None  # how text, page and xlsx show a value JSON keeps structured
+
+    def text(self, value: Any) -> Any:
+        return cell(self.display(value) if self.display is not None and value is not None else value)
 
 
 @dataclass
@@ -244,6 +264,8 @@ def cell(value: Any) -> Any:
         return "、".join(str(v) for v in value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,}"  # 438,000.00: money is Decimal; its places are kept
     return value
 
 
@@ -288,7 +310,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Callable] | None = None) -> str:
     formats = formats or {}
     header = [c.label for c in columns]
-    body = [[str(formats.get(c.key, cell)(row.get(c.key))) for c in columns] for row in rows]
+    body = [[str(formats.get(c.key, c.text)(row.get(c.key))) for c in columns] for row in rows]
     numeric = [
         all(isinstance(row.get(c.key), (int, float, Decimal)) and not isinstance(row.get(c.key), bool) for row in rows)
         and rows
@@ -303,7 +325,12 @@ def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Calla
     return "\n".join(lines)
 
 
-def render_text(report: Report) -> str:
+TEXT_LIMIT = 30  # rows per table on a terminal; --limit 0 prints every row
+
+
+def render_text(report: Report, limit: int | None = None) -> str:
+    """The report for a terminal: rates, headline numbers and each table's first `limit` rows
+    (all when None or 0), saying how many more there are and where to get them."""
     parts = [
         f"{report.title}（{report.name}）",
         f"截至日期：{report.as_of.isoformat()}    目标年度：{report.year}    范围：{report.scope_label}",
@@ -324,7 +351,14 @@ def render_text(report: Report) -> str:
     if report.summary:
         parts.append("")
     for table in report.tables:
-        parts += [f"【{table.title}】（{len(table.rows)} 条）", text_table(table.columns, table.rows), ""]
+        shown = table.rows[:limit] if limit else table.rows
+        parts += [f"【{table.title}】（{len(table.rows)} 条）", text_table(table.columns, shown)]
+        if len(shown) < len(table.rows):
+            parts.append(
+                f"……另有 {len(table.rows) - len(shown)} 条未显示；"
+                "完整内容请用 --format json 或 --format xlsx --output 文件名，或 --limit 0 显示全部。"
+            )
+        parts.append("")
     parts += [f"注：{note}" for note in report.notes]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -335,6 +369,13 @@ def _sheet_title(title: str, used: set[str]) -> str:
         name = name[:29] + f"{len(used)}"
     used.add(name)
     return name
+
+
+def _xlsx_value(column: Column, value: Any) -> Any:
+    """Numbers stay numbers (Excel formats them); everything else as the page shows it."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and column.display is None:
+        return value
+    return column.text(value)
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -357,15 +398,19 @@ def render_xlsx(report: Report) -> bytes:
         for c in sheet[1]:
             c.font = bold
         for row in rows:
-            sheet.append([cell(row.get(c.key)) for c in columns])
+            sheet.append([_xlsx_value(c, row.get(c.key)) for c in columns])
         for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = min(
-                60, max(8, _width(column.label) + 2, *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]])
+                60,
+                max(
+                    8, _width(column.label) + 2, *[_width(str(column.text(r.get(column.key)))) + 2 for r in rows[:200]]
+                ),
             )
-            if column.key in percent_keys:
+            number_format = "0.0%" if column.key in percent_keys else column.number_format
+            if number_format:
                 for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    c.number_format = "0.0%"
+                    c.number_format = number_format
         sheet.freeze_panes = "A2"
         return sheet
 
@@ -385,10 +430,15 @@ def render_xlsx(report: Report) -> bytes:
         ("截至日期", report.as_of.isoformat()),
         ("目标年度", report.year),
         ("范围", report.scope_label),
-        *[(label, cell(v)) for label, v in report.summary],
+        *[
+            (label, v if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else cell(v))
+            for label, v in report.summary
+        ],
         *[("注", note) for note in report.notes],
     ]:
         info.append(list(line))
+        if isinstance(line[1], Decimal):  # summary amounts are money: a number with separators
+            info.cell(row=info.max_row, column=2).number_format = MONEY_FORMAT
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 60
     out = io.BytesIO()
