@@ -6,14 +6,13 @@ Three queries whatever the number of studios and commendations.
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter, defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
-from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
+from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, recognized_on
+from registry.kernel.reporting import DISTRICT_SCOPE, Column, Rate, Report, ReportParams, Table
 from registry.policy import BRAND_TARGET_COUNT, brand_target_count
 
 CATEGORY = "已命名品牌调解工作室"
@@ -21,26 +20,38 @@ STATUSES = StudioStatus.values
 LEVELS = CommendationLevel.values
 
 
-def is_recognized(studio: Studio, as_of: datetime.date) -> bool:
-    """已命名 on `as_of`: recorded as named, on or before that day (an undated naming counts)."""
-    return studio.status == StudioStatus.RECOGNIZED and (studio.named_date is None or studio.named_date <= as_of)
+OWN_CATEGORY = "本镇街已命名品牌调解工作室（对全区目标的贡献）"
 
 
-def brand_rate(recognized: int, year: int) -> Rate:
+def brand_rate(recognized: int, year: int, *, category: str = CATEGORY, scope: str | None = None) -> Rate:
     """rate = min(1, recognized ÷ target count); the target (all of it) applies once it falls due."""
     count = brand_target_count(year)
     due = any(y <= year for y in BRAND_TARGET_COUNT)
     return Rate(
-        category=CATEGORY,
+        category=category,
         total=count,
         meeting=recognized,
         rate=min(1.0, recognized / count) if count else 1.0,
         target=1.0 if due else None,
+        scope=scope,
     )
 
 
+def brand_rates(params: ReportParams, recognized: int) -> list[Rate]:
+    """The district's brand count is a district target (item 19): a reader limited to one town sees
+    their town's contribution (no target of its own) and the district's rate, marked as the district's."""
+    if not params.scoped:
+        return [brand_rate(recognized, params.year)]
+    district = Studio.objects.filter(recognized_on(params.as_of)).count()
+    own = brand_rate(recognized, params.year, category=OWN_CATEGORY)
+    own.target = None
+    return [own, brand_rate(district, params.year, scope=DISTRICT_SCOPE)]
+
+
 def brands(params: ReportParams) -> Report:
-    studios = params.scope(Studio.objects.select_related("mediator", "organization__area__parent")).order_by("name")
+    studios = params.scope(
+        Studio.objects.with_recognized(params.as_of).select_related("mediator", "organization__area__parent")
+    ).order_by("name")
     rows = []
     for studio in studios:
         rows.append(
@@ -54,9 +65,7 @@ def brands(params: ReportParams) -> Report:
                 "area": studio.organization.area.town.name,
                 "named_date": studio.named_date,
                 # the status on the as-of date: a studio named later was still being cultivated then
-                "status": StudioStatus.RECOGNIZED.value
-                if is_recognized(studio, params.as_of)
-                else StudioStatus.CULTIVATING.value,
+                "status": StudioStatus.RECOGNIZED.value if studio.recognized else StudioStatus.CULTIVATING.value,
             }
         )
     recognized = sum(row["status"] == StudioStatus.RECOGNIZED for row in rows)
@@ -94,7 +103,7 @@ def brands(params: ReportParams) -> Report:
         as_of=params.as_of,
         year=params.year,
         rows=rows,
-        rates=[brand_rate(recognized, params.year)],
+        rates=brand_rates(params, recognized),
         columns=[
             Column("studio", "工作室", link="admin:branding_studio_change", link_key="studio_id"),
             Column("mediator", "命名调解员", link="admin:registry_mediator_change", link_key="mediator_id"),

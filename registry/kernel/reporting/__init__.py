@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
-from registry.kernel.scope import town_areas, visible
+from registry.kernel.scope import is_scoped, town_areas, visible
 from registry.models import Area
 
 
@@ -60,6 +60,11 @@ class ReportParams:
     user: Any = None  # None: the whole district (the command without --as)
     town: Area | None = None  # the page's 镇街 filter: a town/street with its villages
     kind: str | None = None  # the page's 类型 filter
+
+    @property
+    def scoped(self) -> bool:
+        """The report covers one town/street (a clerk, or the page's town filter), not the district."""
+        return self.town is not None or (self.user is not None and is_scoped(self.user))
 
     def scope(self, queryset: QuerySet) -> QuerySet:
         """`queryset` limited to the user's scope and the town filter (model needs `in_areas`)."""
