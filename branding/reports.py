@@ -13,6 +13,8 @@ from django.db.models.functions import ExtractYear
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, recognized_on
 from registry.kernel.reporting import DISTRICT_SCOPE, Column, Rate, Report, ReportParams, Table
+from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score
+from registry.models import TOWN_LEVELS, Area
 from registry.policy import BRAND_TARGET_COUNT, brand_target_count
 
 CATEGORY = "已命名品牌调解工作室"
@@ -145,3 +147,16 @@ def brands(params: ReportParams) -> Report:
             "表彰按表彰日期计，只统计截至日期及以前的表彰；集体表彰归属其组织所在区划，个人表彰归属其任职组织所在区划。",
         ],
     )
+
+
+def scorecard_measures(params: ReportParams) -> list[Measure]:
+    """Brands in the yearly assessment: a town's recognized studios count towards the district's
+    target (no target of their own); the district row carries the target count."""
+    report = brands(params)
+    measure = Measure("已命名品牌工作室", "count")
+    towns: Counter = Counter(row["area"] for row in report.rows if row["status"] == StudioStatus.RECOGNIZED)
+    for town in Area.objects.filter(level__in=TOWN_LEVELS).values_list("name", flat=True):
+        measure.values[town] = count_score(towns.get(town, 0), None)
+    rate = report.rates[0]
+    measure.values[DISTRICT] = count_score(rate.meeting, rate.total if rate.target is not None else None)
+    return [measure]

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from registry.kernel import hooks
@@ -176,11 +176,10 @@ class OrganizationAdmin(ScopedAdmin):
         return [*self.inlines, *hooks.get(hooks.ORGANIZATION_INLINE)]
 
     def get_queryset(self, request):
-        full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
         return (
             super()
             .get_queryset(request)
-            .annotate(_full_time=Count("memberships", filter=full_time))
+            .with_full_time(today())
             .with_term_status(today(), years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
             .order_by("name")
         )

@@ -218,6 +218,16 @@ class Area(models.Model):
             )
 
 
+def town_id_expression(prefix: str = "") -> models.Case:
+    """`Area.town_id` in SQL, for an area reached through `prefix` (e.g. "organization__area__")."""
+    return models.Case(
+        models.When(
+            **{f"{prefix}level__in": VILLAGE_LEVELS, f"{prefix}parent__isnull": False}, then=f"{prefix}parent_id"
+        ),
+        default=f"{prefix}id",
+    )
+
+
 class HostUnit(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
     kind = models.CharField("单位类型", max_length=10, choices=HostUnitKind.choices)
@@ -259,6 +269,11 @@ def term_end(start: datetime.date, years: int) -> datetime.date:
 
 
 class OrganizationQuerySet(ScopedQuerySet):
+    def with_full_time(self, day: datetime.date):
+        """Annotate `_full_time`: the organization's full-time posts active on `day`."""
+        full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(day, "memberships__")
+        return self.annotate(_full_time=models.Count("memberships", filter=full_time))
+
     def with_term_status(self, day: datetime.date, *, years: int, warning_days: int):
         """Annotate `term_status` (a TermStatus value) as of `day`; one SQL CASE, so lists can filter on it.
 

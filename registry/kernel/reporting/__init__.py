@@ -42,6 +42,8 @@ class ReportSpec:
     function: str  # dotted path of `def f(params: ReportParams) -> Report`
     permission: str = "registry.view_organization"  # who may read it (scope still applies)
     kinds: tuple[str, ...] = ()  # choices of the page's 类型 filter; () = no such filter
+    template: str = "reports/report.html"  # the page; a report with its own layout extends this one
+    on_dashboard: bool = True  # a panel on /reports/ (rates and headline numbers)
 
 
 def reports() -> dict[str, ReportSpec]:
@@ -180,6 +182,19 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """A small horizontal bar chart: (label, count) pairs, drawn with CSS on the page."""
+
+    title: str
+    bars: list[tuple[str, int]]
+
+    @property
+    def widths(self) -> list[tuple[str, int, float]]:
+        top = max((count for _, count in self.bars), default=0) or 1
+        return [(label, count, round(count * 100 / top, 1)) for label, count in self.bars]
+
+
+@dataclass
 class Report:
     name: str
     title: str
@@ -192,6 +207,9 @@ class Report:
     summary: list[tuple[str, Any]] = field(default_factory=list)  # headline numbers for the dashboard
     notes: list[str] = field(default_factory=list)
     scope_label: str = "全区"
+    charts: list[Chart] = field(default_factory=list)  # small bar charts drawn on the page
+    sheets: list[Table] | None = None  # xlsx sheets in place of the row tables (JSON is unchanged)
+    xlsx_writer: Callable[[Report], bytes] | None = None  # a report whose workbook is a printed form
 
     @property
     def tables(self) -> list[Table]:
@@ -392,6 +410,8 @@ def render_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    if report.xlsx_writer is not None:
+        return report.xlsx_writer(report)
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
@@ -419,7 +439,11 @@ def render_xlsx(report: Report) -> bytes:
         sheet.freeze_panes = "A2"
         return sheet
 
-    add(report.tables[0].title, report.columns, report.rows)
+    if report.sheets is not None:
+        for table in report.sheets:
+            add(table.title, table.columns, table.rows)
+    else:
+        add(report.tables[0].title, report.columns, report.rows)
     if report.rates is not None:
         sheet = add("达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"))
         red = PatternFill("solid", fgColor="F8D7DA")
@@ -427,7 +451,7 @@ def render_xlsx(report: Report) -> bytes:
             if rate.short:
                 for c in sheet[index]:
                     c.fill = red
-    for table in report.extra:
+    for table in report.extra if report.sheets is None else []:
         add(table.title, table.columns, table.rows)
     info = book.create_sheet(_sheet_title("说明", used))
     for line in [
