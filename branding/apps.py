@@ -27,7 +27,7 @@ class BrandingConfig(AppConfig):
             WorkTile(
                 "studios_cultivating",
                 "培育中的品牌调解工作室",
-                (StaffRole.HR, StaffRole.BUREAU),
+                (StaffRole.HR,),
                 count_cultivating,
                 f"/admin/branding/studio/?status__exact={StudioStatus.CULTIVATING.value}",
                 permission="branding.view_studio",

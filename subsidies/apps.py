@@ -34,7 +34,7 @@ class SubsidiesConfig(AppConfig):
             WorkTile(
                 "payouts_to_pay",
                 "已审核待发放的补贴",
-                (StaffRole.FINANCE, StaffRole.BUREAU),
+                (StaffRole.FINANCE,),
                 count_approved,
                 f"/admin/subsidies/payout/?status__exact={PayoutStatus.APPROVED.value}",
                 permission="subsidies.view_payout",

@@ -93,3 +93,20 @@ def test_admin_list_filters_on_term_status(place, users, client_as):
     # a clerk's filtered list stays inside their town
     html = client_as(users.clerk_b).get("/admin/registry/organization/", {"term": "expired"}).content.decode()
     assert "新山村街道人民调解委员会" not in html
+
+
+def test_pages_of_the_new_reports_are_scoped_and_in_chinese(place, users, client_as):
+    from tests.test_admin_ui import assert_no_english
+
+    client = client_as(users.clerk_b)
+    html = client.get("/reports/terms/", {"as_of": "2022-03-02"}).content.decode()
+    assert "跃进村街道人民调解委员会" in html and "新山村街道人民调解委员会" not in html
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get("/reports/terms/", {"as_of": "2022-03-02", "export": "xlsx"}).content
+    names = [row[0] for row in load_workbook(io.BytesIO(xlsx))["明细"].iter_rows(min_row=2, values_only=True)]
+    assert names == ["跃进社区人民调解委员会", "跃进村街道人民调解委员会"]  # unknown first, then current
+    urls = [f"/reports/{name}/?year=2022" for name in ("coverage", "terms", "scorecard", "composition")]
+    assert_no_english(client, [*urls, "/admin/"], users.clerk_b)
