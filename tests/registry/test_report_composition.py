@@ -18,7 +18,7 @@ AS_OF = D(2022, 6, 30)
 
 @pytest.fixture
 def place(district):
-    # ages on 2022-06-30: 35 (born 1986-06-30: the birthday itself), 36 (1986-06-29), 60, 61
+    # ages on 2022-06-30: 35, 36 (born 1986-06-30: turns 36 that very day), 60 (born 1962-06-30), 61
     a35 = make_mediator(
         "三五",
         make_id(birth="19870630", seq=1),
@@ -26,7 +26,7 @@ def place(district):
         political_status="中共党员",
         categories="律师、专业技术人员",
     )
-    a36 = make_mediator("三六", make_id(birth="19860629", seq=2), education="大学本科")
+    a36 = make_mediator("三六", make_id(birth="19860630", seq=2), education="大学本科")
     a60 = make_mediator("六十", make_id(birth="19620630", seq=3), political_status="群众")
     a61 = make_mediator("六一", make_id(birth="19610629", seq=5), categories="五老人员")
     gone = make_mediator("离任", make_id(birth="19700101", seq=7))
