@@ -12,10 +12,10 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, recognized_on
+from branding.policy import BRAND_TARGET_COUNT, brand_target_count, brand_target_due
 from registry.kernel.reporting import DISTRICT_SCOPE, Column, Rate, Report, ReportParams, Table
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score
 from registry.models import TOWN_LEVELS, Area
-from registry.policy import BRAND_TARGET_COUNT, brand_target_count
 
 CATEGORY = "已命名品牌调解工作室"
 STATUSES = StudioStatus.values
@@ -28,7 +28,7 @@ OWN_CATEGORY = "本镇街已命名品牌调解工作室（对全区目标的贡�
 def brand_rate(recognized: int, year: int, *, category: str = CATEGORY, scope: str | None = None) -> Rate:
     """rate = min(1, recognized ÷ target count); the target (all of it) applies once it falls due."""
     count = brand_target_count(year)
-    due = any(y <= year for y in BRAND_TARGET_COUNT)
+    due = brand_target_due(year)
     return Rate(
         category=category,
         total=count,

@@ -28,7 +28,7 @@ from registry.models import (
     active_on,
     staffing_required,
 )
-from registry.policy import STAFFING_QUOTAS, TERM_WARNING_DAYS, TERM_YEARS, short_of_quota
+from registry.policy import STAFFING_QUOTAS, TERM_WARNING_DAYS, TERM_YEARS, short_of_quota, staffing_shortfall
 
 
 def today() -> datetime.date:
@@ -95,7 +95,7 @@ class StaffingFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        short = short_of_quota("_full_time")
+        short = short_of_quota("full_time_count")
         if self.value() == self.SHORT_REQUIRED:
             return queryset.filter(short & STAFFING_REQUIRED)
         if self.value() == self.SHORT_ADVISORY:
@@ -188,18 +188,18 @@ class OrganizationAdmin(ScopedAdmin):
     def quota(self, obj) -> str:
         return STAFFING_QUOTAS.get(obj.kind, "—")
 
-    @admin.display(description="在岗专职人数", ordering="_full_time")
+    @admin.display(description="在岗专职人数", ordering="full_time_count")
     def full_time_count(self, obj) -> int:
-        return obj._full_time
+        return obj.full_time_count
 
     @admin.display(description="缺额")
     def shortfall(self, obj) -> str | int:
-        quota = STAFFING_QUOTAS.get(obj.kind)
-        if quota is None:
+        shortfall = staffing_shortfall(obj.kind, obj.full_time_count)
+        if shortfall is None:
             return "—"
-        short = max(0, quota - obj._full_time)
         # a village/enterprise committee not designated by the bureau is not asked for one (有条件的)
-        return short if not short or staffing_required(obj.kind, obj.full_time_designated) else f"{short}（参考）"
+        required = staffing_required(obj.kind, obj.full_time_designated)
+        return shortfall if not shortfall or required else f"{shortfall}（参考）"
 
     @admin.display(description="任期", ordering="term_start")
     def term(self, obj) -> str:

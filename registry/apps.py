@@ -15,15 +15,9 @@ class RegistryConfig(AppConfig):
         from registry.policy import STAFFING_QUOTAS
         from registry.worktiles import count_expired_terms, count_short_required
 
-        for kind in ("areas", "hostunits", "organizations", "mediators", "experts"):
-            name = {
-                "areas": "Area",
-                "hostunits": "HostUnit",
-                "organizations": "Organization",
-                "mediators": "Mediator",
-                "experts": "Expert",
-            }[kind]
-            hooks.register(hooks.IMPORT_KIND, (kind, f"registry.resources.{name}Resource"))
+        kinds = {"areas": "Area", "hostunits": "HostUnit", "organizations": "Organization", "mediators": "Mediator"}
+        for kind, model in {**kinds, "experts": "Expert"}.items():
+            hooks.register(hooks.IMPORT_KIND, (kind, f"registry.resources.{model}Resource"))
         for spec in [
             ReportSpec(
                 "staffing",

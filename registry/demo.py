@@ -102,6 +102,14 @@ def synthetic_id(rng: random.Random) -> str:
 
 
 def seed(rng: random.Random) -> None:
+    district, towns, villages = _seed_areas()
+    court, petition, stations = _seed_host_units(district, towns)
+    orgs = _seed_organizations(district, towns, villages, court, petition, stations)
+    _seed_mediators(rng, orgs)
+    _seed_experts(rng, [o for o in orgs if o.kind == Kind.INDUSTRY])
+
+
+def _seed_areas() -> tuple[Area, list[Area], dict[Area, list[Area]]]:
     district = upsert(Area, {"name": DISTRICT}, {"level": AreaLevel.DISTRICT, "parent": None})
     towns = [upsert(Area, {"name": name}, {"level": level, "parent": district}) for name, level in TOWNS]
     villages: dict[Area, list[Area]] = {}
@@ -110,7 +118,10 @@ def seed(rng: random.Random) -> None:
         villages[town] = [
             upsert(Area, {"name": f"{town.name}演示{level}{n}"}, {"level": level, "parent": town}) for n in range(1, 5)
         ]
+    return district, towns, villages
 
+
+def _seed_host_units(district: Area, towns: list[Area]) -> tuple[HostUnit, HostUnit, list[HostUnit]]:
     court = upsert(HostUnit, {"name": "大渡口区人民法院"}, {"kind": HostUnitKind.COURT, "area": district})
     upsert(HostUnit, {"name": "大渡口区人民法院八桥法庭（演示）"}, {"kind": HostUnitKind.COURT, "area": towns[5]})
     petition = upsert(HostUnit, {"name": "大渡口区信访接待大厅"}, {"kind": HostUnitKind.PETITION, "area": district})
@@ -122,15 +133,30 @@ def seed(rng: random.Random) -> None:
         )
         for i, town in enumerate(towns)
     ]
+    return court, petition, stations
+
+
+def _seed_organizations(
+    district: Area,
+    towns: list[Area],
+    villages: dict[Area, list[Area]],
+    court: HostUnit,
+    petition: HostUnit,
+    stations: list[HostUnit],
+) -> list[Organization]:
+    def org(name: str, kind: str, area: Area, **fields) -> Organization:
+        return upsert(Organization, {"name": name}, {"kind": kind, "area": area, **fields})
 
     today = timezone.localdate()
     orgs: list[Organization] = []
     for t, town in enumerate(towns):
         orgs.append(
-            upsert(
-                Organization,
-                {"name": f"{town.name}人民调解委员会"},
-                {"kind": Kind.TOWN, "area": town, "term_start": term_start(t, today), "has_party_org": t % 3 != 2},
+            org(
+                f"{town.name}人民调解委员会",
+                Kind.TOWN,
+                town,
+                term_start=term_start(t, today),
+                has_party_org=t % 3 != 2,
             )
         )
         # the last village of every other town has no committee yet: committee coverage shows a gap
@@ -138,72 +164,46 @@ def seed(rng: random.Random) -> None:
             if i == 3 and towns.index(town) % 2:
                 continue
             orgs.append(
-                upsert(
-                    Organization,
-                    {"name": f"{village.name}人民调解委员会"},
-                    {
-                        "kind": Kind.VILLAGE,
-                        "area": village,
-                        "term_start": term_start(10 + 4 * t + i, today),
-                        # the bureau designates the first village of every town able to have a full-timer
-                        "full_time_designated": i == 0,
-                        "has_party_org": i % 2 == 0,
-                    },
+                org(
+                    f"{village.name}人民调解委员会",
+                    Kind.VILLAGE,
+                    village,
+                    term_start=term_start(10 + 4 * t + i, today),
+                    # the bureau designates the first village of every town able to have a full-timer
+                    full_time_designated=i == 0,
+                    has_party_org=i % 2 == 0,
                 )
             )
     for n, (domain, domains) in enumerate(INDUSTRY_DOMAINS.items()):
         orgs.append(
-            upsert(
-                Organization,
-                {"name": f"大渡口区{domain}人民调解委员会（演示）"},
-                {
-                    "kind": Kind.INDUSTRY,
-                    "area": district,
-                    "domains": domains,
-                    "in_mediation_centre": n != 3,  # three of four have a room in the district mediation centre
-                    "term_start": term_start(40 + n, today),
-                    "has_party_org": True,
-                },
+            org(
+                f"大渡口区{domain}人民调解委员会（演示）",
+                Kind.INDUSTRY,
+                district,
+                domains=domains,
+                in_mediation_centre=n != 3,  # three of four have a room in the district mediation centre
+                term_start=term_start(40 + n, today),
+                has_party_org=True,
             )
         )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "重钢演示企业人民调解委员会"},
-            {"kind": Kind.ENTERPRISE, "area": towns[3], "term_start": term_start(50, today)},
-        )
-    )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区人民法院诉前调解室（演示）"},
-            {"kind": Kind.COURT_ROOM, "area": district, "host_unit": court},
-        )
-    )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区信访事项调解室（演示）"},
-            {"kind": Kind.PETITION_ROOM, "area": district, "host_unit": petition},
-        )
-    )
+    orgs.append(org("重钢演示企业人民调解委员会", Kind.ENTERPRISE, towns[3], term_start=term_start(50, today)))
+    orgs.append(org("大渡口区人民法院诉前调解室（演示）", Kind.COURT_ROOM, district, host_unit=court))
+    orgs.append(org("大渡口区信访事项调解室（演示）", Kind.PETITION_ROOM, district, host_unit=petition))
     for station in stations[2:7]:
-        orgs.append(
-            upsert(
-                Organization,
-                {"name": f"{station.name}驻所调解室"},
-                {"kind": Kind.POLICE_ROOM, "area": station.area, "host_unit": station},
-            )
-        )
+        orgs.append(org(f"{station.name}驻所调解室", Kind.POLICE_ROOM, station.area, host_unit=station))
     for department, written in DEPARTMENTS.items():
         orgs.append(
-            upsert(
-                Organization,
-                {"name": f"大渡口区{department}行政调解组织（演示）"},
-                {"kind": Kind.ADMINISTRATIVE, "area": district, "department": normalize_department(written)},
+            org(
+                f"大渡口区{department}行政调解组织（演示）",
+                Kind.ADMINISTRATIVE,
+                district,
+                department=normalize_department(written),
             )
         )
+    return orgs
 
+
+def _seed_mediators(rng: random.Random, orgs: list[Organization]) -> None:
     for index, org in enumerate(orgs):
         quota = STAFFING_QUOTAS.get(org.kind, 0)
         full_time = quota if index % 4 else max(0, quota - 1)  # every fourth organization is short
@@ -238,7 +238,8 @@ def seed(rng: random.Random) -> None:
                 {"role": role, "employment": employment, "end_date": None},
             )
 
-    industry = [o for o in orgs if o.kind == Kind.INDUSTRY]
+
+def _seed_experts(rng: random.Random, industry: list[Organization]) -> None:
     for n in range(20):
         expert = upsert(
             Expert,

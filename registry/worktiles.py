@@ -13,7 +13,7 @@ from registry.policy import TERM_WARNING_DAYS, TERM_YEARS, short_of_quota
 def count_short_required(user, day: datetime.date) -> int:
     """Organizations that must be staffed (SPEC §2.1 `required`) and are short today."""
     organizations = visible(Organization.objects.all(), user).with_full_time(day)
-    return organizations.filter(short_of_quota("_full_time") & STAFFING_REQUIRED).count()
+    return organizations.filter(short_of_quota("full_time_count") & STAFFING_REQUIRED).count()
 
 
 def count_expired_terms(user, day: datetime.date) -> int:

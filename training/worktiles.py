@@ -14,7 +14,7 @@ from training.reports import year_window
 
 def count_untrained(user, day: datetime.date) -> int:
     """Mediators with a post active today and no attendance this year — the training report's list."""
-    start, end = year_window(day.year, day)
-    attended = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
+    window = year_window(day.year, day)
+    attended = Attendance.objects.filter(window.q_containing("session__date"), mediator=OuterRef("mediator"))
     posts = visible(Membership.objects.active_on(day), user).filter(~Exists(attended))
     return posts.values("mediator").distinct().count()
