@@ -11,7 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from registry.kernel.period import Period
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
-from registry.models import Area, AreaLevel, Membership
+from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score, rate_score
+from registry.models import Area, AreaLevel, Membership, town_id_expression
 from registry.policy import RateCategory
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
@@ -73,6 +74,14 @@ def training(params: ReportParams) -> Report:
             row["towns"].append(town.name)
         untrained_by_town.setdefault(town.pk, set()).add(post.mediator_id)
 
+    active_posts = params.scope(Membership.objects.active_on(params.as_of)).order_by()
+    active_by_town = dict(
+        active_posts.annotate(town=town_id_expression("organization__area__"))
+        .values_list("town")
+        .annotate(n=Count("mediator", distinct=True))
+    )
+    active_total = active_posts.aggregate(n=Count("mediator", distinct=True))["n"]
+
     hours = [
         {
             "mediator_id": r["mediator"],
@@ -102,6 +111,7 @@ def training(params: ReportParams) -> Report:
                 "short": None if required is None else max(0, required - count),
                 "meets": None if required is None else count >= required,
                 "untrained": len(untrained_by_town.get(area.pk, ())),
+                "active": active_by_town.get(area.pk, 0),
             }
         )
 
@@ -133,6 +143,7 @@ def training(params: ReportParams) -> Report:
             Column("required", "应举办"),
             Column("short", "差额"),
             Column("untrained", "未参训在岗调解员"),
+            Column("active", "在岗调解员"),
         ],
         rows=rows,
         rates=rates,
@@ -164,9 +175,27 @@ def training(params: ReportParams) -> Report:
         summary=[
             ("培训次数不足的区划", sum(1 for r in rows if r["short"])),
             ("本年度未参训的在岗调解员", len(untrained)),
+            ("在岗调解员", active_total),
         ],
         notes=[
             f"统计 {window.start:%Y-%m-%d} 至 {window.end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )
+
+
+def scorecard_measures(params: ReportParams) -> list[Measure]:
+    """Training's measures of the yearly assessment, read off the training report (district-wide
+    `params`): sessions held against the sessions required, and the share of active mediators
+    trained in the year (no target: the plan sets none)."""
+    report = training(params)
+    summary = dict(report.summary)
+    held, trained = Measure("集中培训次数", "count"), Measure("在岗调解员参训率", "rate")
+    for row in report.rows:
+        key = DISTRICT if row["category"] == DISTRICT_CATEGORY else row["area"]
+        held.values[key] = count_score(row["held"], row["required"])
+        if key != DISTRICT:
+            trained.values[key] = rate_score(row["active"] - row["untrained"], row["active"], None)
+    active, idle = summary["在岗调解员"], summary["本年度未参训的在岗调解员"]
+    trained.values[DISTRICT] = rate_score(active - idle, active, None)
+    return [held, trained]

@@ -64,7 +64,7 @@ def report_view(request, name: str):
         "reports": readable_reports(request.user),
     }
     if not filters.is_valid():
-        return render(request, "reports/report.html", context, status=400)
+        return render(request, spec.template, context, status=400)
     try:
         report = run_report(spec.name, filters.params(request.user))
     except ReportError as exc:
@@ -87,7 +87,7 @@ def report_view(request, name: str):
         tables=list(zip(report.tables, tables)),
         export_url=f"{reverse('report', args=[spec.name])}?{query.urlencode()}",
     )
-    return render(request, "reports/report.html", context)
+    return render(request, spec.template, context)
 
 
 def dashboard_view(request):
@@ -95,6 +95,7 @@ def dashboard_view(request):
     specs = readable_reports(request.user)
     if not specs:
         raise PermissionDenied
+    specs = [spec for spec in specs if spec.on_dashboard]
     filters = ReportFilterForm(request.GET, user=request.user)
     context = {
         **admin.site.each_context(request),
