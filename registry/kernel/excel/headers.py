@@ -98,11 +98,14 @@ class HeaderProblem(UnusableFile):
 
     `message` is the whole sentence for the user (exit 2)."""
 
-    def __init__(self, message: str, *, missing=(), unknown=(), ambiguous=None, header_row: int | None = None):
+    def __init__(
+        self, message: str, *, missing=(), unknown=(), ambiguous=None, found=None, header_row: int | None = None
+    ):
         super().__init__(message)
         self.missing = list(missing)
         self.unknown = list(unknown)
         self.ambiguous = dict(ambiguous or {})  # column -> the headers that could be it
+        self.found = dict(found or {})  # column -> (the file's header, "exact" | "synonym" | "mapped")
         self.header_row = header_row
 
 
@@ -264,7 +267,14 @@ def recognize(table: list[list[Any]], index: HeaderIndex, mapping: Mapping[str, 
             message += f"文件中不认识的列：{'、'.join(ignored)}；如其中有上述列，请改成模板中的列名，或指定对应关系（--map 表头=列名）。"
         else:
             message += "请补上这些列（列名见导入模板）后再导入。"
-    raise HeaderProblem(message, missing=missing, unknown=ignored, ambiguous=ambiguous, header_row=row)
+    raise HeaderProblem(
+        message,
+        missing=missing,
+        unknown=ignored,
+        ambiguous=ambiguous,
+        found={c: (v[1], v[2]) for c, v in found.items()},
+        header_row=row,
+    )
 
 
 # ---- footer rows (SPEC §3: notes below the data are not data) ---------------------------------

@@ -323,6 +323,11 @@ class NaturalKeyWidget(Widget):
         self.normalize = normalize
         self.cache: dict[object, object] = {}
 
+    @property
+    def listed(self) -> bool:
+        """Offered as a drop-down in templates: names and codes, never people's ID numbers."""
+        return self.field != "id_number"
+
     def key(self, value) -> object:
         return self.normalize(value)
 
