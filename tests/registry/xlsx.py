@@ -100,3 +100,31 @@ def real_shaped(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def imports_as_template(tmp_path, kind, real: bytes, template: list[list], rows: int, *args) -> dict:
+    """Import the real-shaped file, then the template-shaped one of the same data: all unchanged."""
+    path = tmp_path / "street.xlsx"
+    path.write_bytes(real)
+    code, out = run_import(kind, path, *args)
+    assert code == 0, out
+    assert (out["created"], out["updated"], out["unchanged"]) == (rows, 0, 0), out
+    assert [r["text"][:2] for r in out["ignored_rows"]] == ["合计", "填表", "（盖"]
+    assert "序号" in out["ignored_columns"]
+    code, again = run_import(kind, write(tmp_path, template, name="template.xlsx"), *args)
+    assert (code, again["created"], again["updated"], again["unchanged"]) == (0, 0, 0, rows), again
+    return out
+
+
+def dropdown(book, sheet, column: str) -> list[str]:
+    """The values a template offers in `column`'s drop-down (read from its list sheet)."""
+    header = [c.value for c in sheet[1]]
+    letter = openpyxl.utils.get_column_letter(header.index(column) + 1)
+    for validation in sheet.data_validations.dataValidation:
+        if any(str(r).startswith(f"{letter}2:") for r in validation.sqref.ranges):
+            ref = validation.formula1
+            name, cells = ref.split("!")
+            lists = book[name.strip("'")]
+            first, last = cells.replace("$", "").split(":")
+            return [c.value for row in lists[first:last] for c in row]
+    return []
