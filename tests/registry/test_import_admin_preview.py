@@ -83,3 +83,12 @@ def test_template_lists_what_the_user_may_import_into(client_as, users, district
     )
     assert B in dropdown(bureau, bureau.worksheets[0], "所属调解组织")
     assert dropdown(book, sheet, "身份证号") == []  # people are never listed
+
+
+def test_every_kind_has_a_template_for_a_clerk(users, district):
+    from registry.kernel.excel.engine import import_kinds, resource_for
+    from registry.kernel.excel.writing import template_xlsx
+
+    for kind in import_kinds():
+        book = openpyxl.load_workbook(io.BytesIO(template_xlsx(resource_for(kind, users.clerk_a), users.clerk_a)))
+        assert book.worksheets[0].title not in ("", kind) and book.sheetnames[1:] == ["说明", "下拉选项"], kind

@@ -92,9 +92,14 @@ def test_map_makes_a_refused_file_import(tmp_path, district):
 
 @pytest.mark.parametrize("mapping", ["证件号=身份证号码X", "证件号", "=身份证号"])
 def test_map_to_an_unknown_column_is_exit_2(tmp_path, district, mapping):
-    path = write(tmp_path, [["姓名", "证件号", "所属调解组织", "专兼职"], ["张三", make_id(seq=1), A, "专职"]])
+    # a file that would import as it is: the bad request alone is the reason for exit 2
+    path = write(
+        tmp_path, [["姓名", "身份证号", "证件号", "所属调解组织", "专兼职"], ["张三", make_id(seq=1), "", A, "专职"]]
+    )
     code, out = run_import("mediators", path, "--map", mapping)
     assert code == 2 and len(out["errors"]) == 1 and "Traceback" not in out["errors"][0]["message"]
+    assert "身份证号码X" not in mapping or "“身份证号码X”不是mediators的列" in out["errors"][0]["message"]
+    assert not Membership.objects.exists()
 
 
 def test_footer_rows_are_ignored_and_named(tmp_path, district):
