@@ -313,7 +313,9 @@ class MediatorResource(KindResource):
         ),
         "任职日期": ("任职时间", "聘任时间", "聘任日期"),
         "离任日期": ("离任时间", "离职日期", "离职时间"),
-        "人员类别": ("人员身份",),
+        # 身份 alone could be either: a file that writes it is asked which (SPEC §3 "ambiguity")
+        "政治面貌": ("身份",),
+        "人员类别": ("人员身份", "身份"),
     }
 
     template_notes = {

@@ -68,6 +68,16 @@ def test_two_headers_that_could_be_the_same_column_are_refused_with_both_named()
     assert "“手机”和“电话”都可能是“联系电话”" in str(problem.value)
 
 
+def test_a_header_that_could_be_two_columns_is_refused_until_mapped(tmp_path, district):
+    path = write(
+        tmp_path, [["姓名", "身份证号", "所属调解组织", "专兼职", "身份"], ["张三", make_id(seq=1), A, "专职", "律师"]]
+    )
+    code, out = run_import("mediators", path)
+    assert code == 2 and "表头“身份”既可能是“政治面貌”也可能是“人员类别”" in out["errors"][0]["message"]
+    code, out = run_import("mediators", path, "--map", "身份=人员类别")
+    assert code == 0 and Membership.objects.get().mediator.categories == "律师"
+
+
 def test_an_exact_header_wins_over_a_synonym_and_a_mapping():
     found = read([["姓名", "身份证号", "身份证", "所属调解组织", "专兼职"]], mapping={"身份证": "身份证号"})
     assert found.positions["身份证号"] == 1 and "身份证" in found.ignored

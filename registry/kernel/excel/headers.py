@@ -125,7 +125,7 @@ class HeaderIndex:
                 for entry in entries:
                     synonym = entry if isinstance(entry, Synonym) else Synonym(entry)
                     key = header_key(synonym.header)
-                    if key in self.exact or key in self.synonyms.get(key, {}):
+                    if key in self.exact or column in self.synonyms.get(key, {}):
                         continue
                     self.synonyms.setdefault(key, {})[column] = synonym
                     if all(s.header != synonym.header for s in self.listed[column]):
