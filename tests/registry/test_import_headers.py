@@ -120,6 +120,7 @@ def test_footer_rows_are_ignored_and_named(tmp_path, district):
         ["合计：1人"],
         ["填表人：王芳", None, "审核人：李强", None, "填报日期：2022年7月1日"],
         [None, "（盖章）"],
+        ["制表人 张华"],
     ]
     code, out = run_import("mediators", write(tmp_path, rows))
     assert (code, out["created"]) == (0, 1), out
@@ -127,6 +128,7 @@ def test_footer_rows_are_ignored_and_named(tmp_path, district):
         {"row": 4, "text": "合计：1人"},
         {"row": 5, "text": "填表人：王芳 审核人：李强 填报日期：2022年7月1日"},
         {"row": 6, "text": "（盖章）"},
+        {"row": 7, "text": "制表人 张华"},
     ]
 
 

@@ -143,60 +143,70 @@ class HeaderIndex:
         return self.column_for(header_key(name))
 
     # ---- one candidate header row ----------------------------------------------------------
-    def read(self, names: list[Any], mapping: Mapping[str, str]) -> tuple[dict, list[str], dict, list[str]]:
-        """(column -> (position, text, how, synonym)), ignored headers, ambiguous, unused mappings."""
-        found: dict[str, tuple[int, str, str, Synonym | None]] = {}
+    def read(self, names: list[Any], mapping: Mapping[str, str]) -> Reading:
+        """How one candidate header row reads: exact names first, then mappings and synonyms."""
+        reading = Reading()
         pending: list[tuple[int, str, str]] = []  # position, text, key — not exact
-        ignored: list[str] = []
         for position, cell in enumerate(names):
             key = header_key(cell)
             if not key:
                 continue
             text = re.sub(r"\s+", "", str(cell))  # 身份证\n号码 is shown as 身份证号码
             column = self.column_for(key)
-            if column is not None and key not in mapping:
-                if column in found:
-                    ignored.append(text)  # a second column of the same name
-                else:
-                    found[column] = (position, text, "exact", None)
-            else:
+            if column is None or key in mapping:
                 pending.append((position, text, key))
-        unused: list[str] = []
+            elif column in reading.found:
+                reading.ignored.append(text)  # a second column of the same name
+            else:
+                reading.found[column] = (position, text, "exact", None)
         claims: dict[str, list[tuple[int, str, str, Synonym | None]]] = {}
-        ambiguous: dict[str, list[str]] = {}
         for position, text, key in pending:
             if key in mapping:
-                column = mapping[key]
-                if not column:
-                    ignored.append(text)  # the user said: not a column
-                elif column in found:
-                    unused.append(f"{text} → {column}（文件已有“{found[column][1]}”列，未采用）")
-                    ignored.append(text)
-                else:
-                    claims.setdefault(column, []).insert(0, (position, text, "mapped", None))
+                self._claim_mapped(reading, claims, position, text, mapping[key])
                 continue
-            options = self.synonym_for(key)
-            options = {c: s for c, s in options.items() if c not in found}
+            options = {c: s for c, s in self.synonym_for(key).items() if c not in reading.found}
             if len(options) > 1:
                 for column in options:
-                    ambiguous.setdefault(column, []).append(text)
-                continue
-            if not options:
-                ignored.append(text)
-                continue
-            ((column, synonym),) = options.items()
-            claims.setdefault(column, []).append((position, text, "synonym", synonym))
-        for column, candidates in claims.items():
-            if candidates[0][2] == "mapped":
-                found[column] = candidates[0]
-                ignored.extend(c[1] for c in candidates[1:])
-            elif len(candidates) == 1:
-                found[column] = candidates[0]
+                    reading.ambiguous.setdefault(column, []).append(text)
+            elif options:
+                ((column, synonym),) = options.items()
+                claims.setdefault(column, []).append((position, text, "synonym", synonym))
             else:
-                ambiguous.setdefault(column, []).extend(c[1] for c in candidates)
-        # a header that was ambiguous but whose every reading got settled otherwise is ignored
-        ambiguous = {c: texts for c, texts in ambiguous.items() if c not in found}
-        return found, ignored, ambiguous, unused
+                reading.ignored.append(text)
+        for column, candidates in claims.items():
+            if candidates[0][2] == "mapped" or len(candidates) == 1:
+                reading.found[column] = candidates[0]
+                reading.ignored.extend(c[1] for c in candidates[1:])
+            else:  # two headers that could be the same column
+                reading.ambiguous.setdefault(column, []).extend(c[1] for c in candidates)
+        # a header that could be two columns, one of which the file names otherwise, is still
+        # ambiguous for the other; settled columns drop out
+        reading.ambiguous = {c: texts for c, texts in reading.ambiguous.items() if c not in reading.found}
+        return reading
+
+    @staticmethod
+    def _claim_mapped(reading: Reading, claims: dict, position: int, text: str, column: str) -> None:
+        if not column:
+            reading.ignored.append(text)  # the user said: not a column
+        elif column in reading.found:  # never over an exact header
+            reading.unused.append(f"{text} → {column}（文件已有“{reading.found[column][1]}”列，未采用）")
+            reading.ignored.append(text)
+        else:
+            claims.setdefault(column, []).insert(0, (position, text, "mapped", None))
+
+
+@dataclass
+class Reading:
+    found: dict[str, tuple[int, str, str, Synonym | None]] = field(default_factory=dict)  # column -> …
+    ignored: list[str] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # column -> headers that could be it
+    unused: list[str] = field(default_factory=list)  # mappings not applied
+
+    def complete(self, required: tuple[str, ...]) -> bool:
+        return all(c in self.found for c in required) and not self.ambiguous
+
+    def score(self, required: tuple[str, ...]) -> int:
+        return sum(1 for c in required if c in self.found) * 10 + len(self.found) + len(self.ambiguous)
 
 
 def _two_rows(upper: list[Any], lower: list[Any]) -> list[Any]:
@@ -210,44 +220,52 @@ def _two_rows(upper: list[Any], lower: list[Any]) -> list[Any]:
     return names
 
 
+def _candidates(head: list[list[Any]], i: int, index: HeaderIndex) -> list[tuple[int, int, list[Any]]]:
+    """(last header row, rows, names) to try at row i: the row alone, and with the row below."""
+    candidates = [(i, 1, head[i])]
+    if i + 1 < len(head) and any(header_key(c) for c in head[i]):
+        candidates.append((i + 1, 2, _two_rows(head[i], head[i + 1])))
+        # a lower row holding several names of its own is a header row, not the first data row
+        keys = [header_key(c) for c in head[i + 1]]
+        if sum(1 for k in keys if k and (index.column_for(k) or index.synonym_for(k))) >= 2:
+            candidates.reverse()
+    return candidates
+
+
 def recognize(table: list[list[Any]], index: HeaderIndex, mapping: Mapping[str, str] | None = None) -> Recognition:
     """Find and read the header (SPEC §3). Raises HeaderProblem when no row will do."""
     mapping = {header_key(k): v for k, v in (mapping or {}).items()}
-    best = None  # (score, row index, found, ignored, ambiguous, unused)
+    best: tuple[int, int, Reading] | None = None  # score, last header row, reading
     head = table[: HEADER_SEARCH_ROWS + 1]
     for i in range(min(HEADER_SEARCH_ROWS, len(head))):
-        candidates = [(i, 1, head[i])]
-        if i + 1 < len(head) and any(header_key(c) for c in head[i]):
-            candidates.append((i + 1, 2, _two_rows(head[i], head[i + 1])))
-            # a lower row holding several names of its own is a header row, not the first data row
-            lower_names = sum(
-                1 for c in head[i + 1] if index.column_for(header_key(c)) or index.synonym_for(header_key(c))
-            )
-            if lower_names >= 2:
-                candidates.reverse()
-        for last, rows, names in candidates:
-            found, ignored, ambiguous, unused = index.read(names, mapping)
-            if all(c in found for c in index.required) and not ambiguous:
+        for last, rows, names in _candidates(head, i, index):
+            reading = index.read(names, mapping)
+            if reading.complete(index.required):
+                found = reading.found
                 return Recognition(
                     header_index=last,
                     header_rows=rows,
                     positions={c: v[0] for c, v in found.items()},
                     texts={c: v[1] for c, v in found.items()},
                     how={c: v[2] for c, v in found.items()},
-                    ignored=ignored,
+                    ignored=reading.ignored,
                     translations={c: v[3].values for c, v in found.items() if v[3] is not None and v[3].values},
-                    unused_mappings=unused,
+                    unused_mappings=reading.unused,
                 )
-            score = sum(1 for c in index.required if c in found) * 10 + len(found) + len(ambiguous)
-            if best is None or score > best[0]:
-                best = (score, last, found, ignored, ambiguous, unused)
+            if best is None or reading.score(index.required) > best[0]:
+                best = (reading.score(index.required), last, reading)
+    raise _problem(best, index)
+
+
+def _problem(best: tuple[int, int, Reading] | None, index: HeaderIndex) -> HeaderProblem:
+    """Why no header row will do, said so that a clerk (or the mapping step) can fix it."""
     if best is None or best[0] == 0:
-        raise HeaderProblem(
+        return HeaderProblem(
             f"前{HEADER_SEARCH_ROWS}行中找不到表头；表头必须包含这些列：{'、'.join(index.required)}。"
             "可下载导入模板对照，列名也可用常见写法（见模板“说明”页）。"
         )
-    _, last, found, ignored, ambiguous, unused = best
-    row = last + 1
+    _, last, reading = best
+    row, ambiguous, ignored = last + 1, reading.ambiguous, reading.ignored
     parts = []
     for column, texts in ambiguous.items():
         if len(texts) == 1:
@@ -255,24 +273,23 @@ def recognize(table: list[list[Any]], index: HeaderIndex, mapping: Mapping[str, 
             parts.append(f"表头“{texts[0]}”既可能是“{'”也可能是“'.join(readings)}”")
         else:
             parts.append(f"“{'”和“'.join(texts)}”都可能是“{column}”")
-    parts = list(dict.fromkeys(parts))
-    missing = [c for c in index.required if c not in found]
+    missing = [c for c in index.required if c not in reading.found]
     if parts:
-        message = (
-            f"第{row}行的表头有歧义：{'；'.join(parts)}。请把列名改成模板中的写法，或指定对应关系（--map 表头=列名）。"
-        )
+        message = f"第{row}行的表头有歧义：{'；'.join(dict.fromkeys(parts))}。"
+        message += "请把列名改成模板中的写法，或指定对应关系（--map 表头=列名）。"
     else:
         message = f"第{row}行的表头缺少必填列：{'、'.join(missing)}。"
         if ignored:
-            message += f"文件中不认识的列：{'、'.join(ignored)}；如其中有上述列，请改成模板中的列名，或指定对应关系（--map 表头=列名）。"
+            message += f"文件中不认识的列：{'、'.join(ignored)}；如其中有上述列，请改成模板中的列名，"
+            message += "或指定对应关系（--map 表头=列名）。"
         else:
             message += "请补上这些列（列名见导入模板）后再导入。"
-    raise HeaderProblem(
+    return HeaderProblem(
         message,
         missing=missing,
         unknown=ignored,
         ambiguous=ambiguous,
-        found={c: (v[1], v[2]) for c, v in found.items()},
+        found={c: (v[1], v[2]) for c, v in reading.found.items()},
         header_row=row,
     )
 
@@ -291,7 +308,7 @@ def footer_text(cells: list[Any]) -> str | None:
     values = [str(c).strip() for c in cells if c is not None and str(c).strip()]
     if not values:
         return None
-    if not _FOOTER.match(unicodedata.normalize("NFKC", values[0]).replace(" ", "")):
+    if not _FOOTER.match(unicodedata.normalize("NFKC", values[0]).strip()):
         return None
     text = " ".join(values)
     return text if len(text) <= 60 else text[:59] + "…"

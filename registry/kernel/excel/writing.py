@@ -89,9 +89,6 @@ def template_xlsx(resource, user=None) -> bytes:
     hidden list sheet (no 255-character limit), and a 说明 sheet with the other ways to write
     each header."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
@@ -101,57 +98,71 @@ def template_xlsx(resource, user=None) -> bytes:
     lists.sheet_state = "hidden"
     notes.append(["列名", "是否必填", "说明", "也可写作（导入时同样识别）"])
     synonyms = resource.header_index().listed
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    list_column = 0
     for index, (column, f) in enumerate(resource.columns().items(), start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column)
-        cell.font = Font(bold=True)
         required = column in resource.required_columns
-        if required:
-            cell.fill = required_fill
-        sheet.column_dimensions[letter].width = max(12, len(column) * 3)
-        choices, strict = column_choices(f, user)
-        if choices:
-            list_column += 1
-            list_letter = get_column_letter(list_column)
-            lists.cell(row=1, column=list_column, value=column)
-            for row, choice in enumerate(choices, start=2):
-                lists.cell(row=row, column=list_column, value=choice)
-            source = f"'{LIST_SHEET}'!${list_letter}$2:${list_letter}${len(choices) + 1}"
-            validation = DataValidation(type="list", formula1=source, allow_blank=not required)
-            validation.showErrorMessage = strict
-            validation.error = f"请从下拉列表中选择{column}。"
-            validation.errorTitle = column
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
-        if is_text_column(resource, column):
-            for row in range(2, 1001):  # text format, so Excel never rounds an ID number
-                sheet.cell(row=row, column=index).number_format = "@"
-        note = resource.template_notes.get(column, "")
-        if not note and choices and strict and len(choices) <= 10:
-            note = "可选：" + "、".join(choices) + "。"
-        elif not note and choices:
-            note = "从下拉列表中选择。"
-        if not note and isinstance(f.widget, DateWidget):
-            note = "日期，如 2021-03-05。"
+        note = _template_column(resource, sheet, lists, index, column, f, required, user)
         also = "、".join(s.describe() for s in synonyms.get(column, []))
         notes.append([column, "必填" if required else "", note, also])
     notes.append([])
-    notes.append(
-        [
-            "通用说明",
-            "",
-            "表头可以在前5行中（上方可有标题行、填报单位行），也可以是两行（上面一行是合并的分组，如 基本情况、任职情况）；"
-            "列的顺序不限，列名按本页“也可写作”识别，多余的空格、换行、全角字符、*、（必填）和括号里的提示不影响识别；"
-            "不认识的列（如 序号）和表尾的合计、填表人、审核人、填报日期、盖章行会被忽略。"
-            "全部行无误才会导入；有任何错误时不写入任何数据，并列出所有错误的行和列（可下载标注错误的文件）。",
-        ]
-    )
+    notes.append(["通用说明", "", TEMPLATE_NOTE])
     for letter, width in (("A", 16), ("B", 10), ("C", 70), ("D", 40)):
         notes.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     return _workbook_bytes(book)
+
+
+TEMPLATE_NOTE = (
+    "表头可以在前5行中（上方可有标题行、填报单位行），也可以是两行（上面一行是合并的分组，如 基本情况、任职情况）；"
+    "列的顺序不限，列名按本页“也可写作”识别，多余的空格、换行、全角字符、*、（必填）和括号里的提示不影响识别；"
+    "不认识的列（如 序号）和表尾的合计、填表人、审核人、填报日期、盖章行会被忽略。"
+    "全部行无误才会导入；有任何错误时不写入任何数据，并列出所有错误的行和列（可下载标注错误的文件）。"
+)
+
+
+def _template_column(resource, sheet, lists, index: int, column: str, field, required: bool, user) -> str:
+    """One template column: its header cell, drop-down, text format; returns its 说明."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(index)
+    cell = sheet.cell(row=1, column=index, value=column)
+    cell.font = Font(bold=True)
+    if required:
+        cell.fill = PatternFill("solid", fgColor="FFF2CC")
+    sheet.column_dimensions[letter].width = max(12, len(column) * 3)
+    choices, strict = column_choices(field, user)
+    if choices:
+        _drop_down(sheet, lists, letter, column, choices, strict=strict, required=required)
+    if is_text_column(resource, column):
+        for row in range(2, 1001):  # text format, so Excel never rounds an ID number
+            sheet.cell(row=row, column=index).number_format = "@"
+    note = resource.template_notes.get(column, "")
+    if not note and choices and strict and len(choices) <= 10:
+        note = "可选：" + "、".join(choices) + "。"
+    elif not note and choices:
+        note = "从下拉列表中选择。"
+    if not note and isinstance(field.widget, DateWidget):
+        note = "日期，如 2021-03-05。"
+    return note
+
+
+def _drop_down(sheet, lists, letter: str, column: str, choices: list[str], *, strict: bool, required: bool) -> None:
+    """A list validation on the data sheet's column, its values in a column of the hidden list sheet."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    list_column = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
+    list_letter = get_column_letter(list_column)
+    lists.cell(row=1, column=list_column, value=column)
+    for row, choice in enumerate(choices, start=2):
+        lists.cell(row=row, column=list_column, value=choice)
+    source = f"'{LIST_SHEET}'!${list_letter}$2:${list_letter}${len(choices) + 1}"
+    validation = DataValidation(type="list", formula1=source, allow_blank=not required)
+    validation.showErrorMessage = strict  # a multi-value cell (服务调解组织) may list several
+    validation.error = f"请从下拉列表中选择{column}。"
+    validation.errorTitle = column
+    sheet.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
 
 
 def mark_errors(
