@@ -4,8 +4,9 @@ How a kind works (SPEC §3–4):
   check the container (size, .xls, zip bomb, absurd dimensions) → read the first visible
   worksheet (not 说明) with python-calamine → recognize the header in the first five rows
   (registry.kernel.excel.headers: normalized names, synonyms, the user's mapping, two-row
-  headers) → set footer notes (合计…, 填表人…) aside → clean every cell with the resource's widgets → `plan()` decides, for the whole file at
-  once, what each row creates/updates/leaves unchanged and collects EVERY row error →
+  headers) → set footer notes (合计…, 填表人…) aside → clean every cell with the resource's
+  widgets → `plan()` decides, for the whole file at once, what each row creates/updates/leaves
+  unchanged and collects EVERY row error →
   if there is no error and it is not a dry run, `write()` stores it in one transaction with
   bulk history (simple-history, attributed to the importing user). Any error → nothing written.
 
@@ -15,7 +16,8 @@ Adding a kind in another app (e.g. training):
      using the shared widgets of `registry.kernel.excel.widgets` (dates, 是/否, ID numbers, names of related
      rows via `NaturalKeyWidget`), and set `required_columns`, `natural_key` (model attribute
      names), `synonyms` (other headers people write for a column; the common ones — 身份证号,
-     姓名, 联系电话 … — are in registry.kernel.excel.headers already) and `scope_field` (path to the Area id, e.g. "session__area_id" → see `in_scope`).
+     姓名, 联系电话 … — are in registry.kernel.excel.headers already) and `scope_field` (path
+     to the Area id, e.g. "session__area_id" → see `in_scope`).
      Raw cells (`row.cells`) are there for `prefetch` and `clean_row`; `plan` works on the
      cleaned `row.values` (the raw sheet is released once every row is cleaned).
   2. Override hooks only where the generic single-model rule is not enough:
