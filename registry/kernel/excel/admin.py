@@ -106,7 +106,6 @@ class KindImportExportMixin:
             "title": f"导入{self.opts.verbose_name}",
             "kind": self.import_kind,
             "resource": resource,
-            "synonyms": resource.header_index().listed,
             "max_mb": MAX_FILE_BYTES // 1048576,
             "status_labels": STATUS_LABELS,
         }
