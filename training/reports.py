@@ -8,41 +8,44 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from registry import policy
+from registry.kernel.period import Period
+from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.models import Area, AreaLevel, Membership
+from registry.policy import RateCategory
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
+from training.policy import TRAINING_PER_YEAR
 
-DISTRICT_CATEGORY = "区县"
-TOWN_CATEGORY = "乡镇（街道）"
+DISTRICT_CATEGORY = RateCategory.DISTRICT
+TOWN_CATEGORY = RateCategory.TOWN
 MEDIATOR_LINK = "admin:registry_mediator_change"
 
 
 def category_of(area: Area) -> str:
-    return DISTRICT_CATEGORY if area.level == AreaLevel.DISTRICT else TOWN_CATEGORY
+    return (DISTRICT_CATEGORY if area.level == AreaLevel.DISTRICT else TOWN_CATEGORY).value
 
 
-def year_window(year: int, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+def year_window(year: int, as_of: datetime.date) -> Period:
     """Sessions of `year` held by the as-of date (a later session of the year is not yet held)."""
-    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
+    return Period.year(year).clipped(as_of)
 
 
 def training(params: ReportParams) -> Report:
-    start, end = year_window(params.year, params.as_of)
-    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
+    window = year_window(params.year, params.as_of)
+    required_by_level = in_force(TRAINING_PER_YEAR, params.year)
 
     areas = sorted(
         params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS)),
         key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
     )
     held = dict(
-        TrainingSession.objects.filter(area__in=[a.pk for a in areas], date__range=(start, end))
+        TrainingSession.objects.filter(window.q_containing("date"), area__in=[a.pk for a in areas])
         .values_list("area")
         .annotate(n=Count("pk"))
         .order_by()
     )
 
-    attended_in_year = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
+    attended_in_year = Attendance.objects.filter(window.q_containing("session__date"), mediator=OuterRef("mediator"))
     idle_posts = (
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(~Exists(attended_in_year))
@@ -78,7 +81,7 @@ def training(params: ReportParams) -> Report:
             "sessions": r["sessions"],
             "hours": r["hours"] or Decimal("0"),
         }
-        for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
+        for r in params.scope(Attendance.objects.filter(window.q_containing("session__date")))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
         .order_by("mediator__name", "mediator__id_number")
@@ -163,7 +166,7 @@ def training(params: ReportParams) -> Report:
             ("本年度未参训的在岗调解员", len(untrained)),
         ],
         notes=[
-            f"统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
+            f"统计 {window.start:%Y-%m-%d} 至 {window.end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )
