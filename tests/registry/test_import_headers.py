@@ -136,3 +136,21 @@ def test_a_yes_no_column_that_says_something_else_is_a_row_error(tmp_path, distr
     rows = [["姓名", "身份证号", "所属调解组织", "是否专职"], ["张三", make_id(seq=1), A, "也许"]]
     code, out = run_import("mediators", write(tmp_path, rows))
     assert code == 1 and out["errors"][0]["column"] == "专兼职" and "也许" in out["errors"][0]["message"]
+
+
+def test_the_clerks_documentation_lists_every_synonym():
+    from pathlib import Path
+
+    from registry.kernel.excel.engine import import_kinds
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "导入说明.md").read_text()
+    section = doc.split("## 表头的其他写法", 1)[1].split("\n## ", 1)[0]
+    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")) for line in section.splitlines()}
+    for kind in import_kinds():
+        for column, synonyms in resource_for(kind).header_index().listed.items():
+            for synonym in synonyms:
+                assert any(column in row and synonym.describe() in row[-1].split("、") for row in rows), (
+                    kind,
+                    column,
+                    synonym.header,
+                )
