@@ -21,6 +21,7 @@ from import_export.widgets import Widget
 from registry.kernel.validators import (
     MULTI_VALUE_JOIN,
     clean_text,
+    id_birth_date,
     normalize_amount,
     normalize_id_number,
     normalize_period,
@@ -184,8 +185,6 @@ class BirthDateWidget(DateWidget):
         )
 
     def _id_birth_date(self, row) -> datetime.date | None:
-        from registry.kernel.validators import id_birth_date
-
         raw = row.get(self.id_column) if row is not None else None
         try:
             return id_birth_date(normalize_id_number(normalize_text(raw) if isinstance(raw, str) else raw))
