@@ -53,6 +53,17 @@ class CommendationResource(KindResource):
     document_number = Field(attribute="document_number", column_name="文号", widget=TextWidget())
     date = Field(attribute="date", column_name="表彰日期", widget=DateWidget("表彰日期"))
 
+    sheet_title = "表彰"
+    synonyms = {
+        "表彰对象类型": ("对象类型", "表彰对象类别"),
+        "姓名或组织名称": ("表彰对象", "受表彰对象", "受表彰个人或集体"),
+        "表彰名称": ("荣誉名称", "奖项名称", "荣誉称号"),
+        "表彰级别": ("级别", "荣誉级别"),
+        "授予单位": ("表彰单位", "颁发单位", "授予机关"),
+        "文号": ("表彰文号", "发文文号"),
+        "表彰日期": ("表彰时间", "授予日期", "授予时间"),
+    }
+
     template_notes = {
         "表彰对象类型": "必填。个人 或 集体。",
         "姓名或组织名称": "必填。个人填调解员姓名（须与身份证号登记的一致），集体填系统中已有的调解组织全称。",
@@ -202,6 +213,14 @@ class StudioResource(KindResource):
     )
     named_date = Field(attribute="named_date", column_name="命名日期", widget=DateWidget("命名日期"))
     status = Field(attribute="status", column_name="状态", widget=ChoiceWidget(StudioStatus.values, "状态"))
+
+    sheet_title = "工作室"
+    synonyms = {
+        "工作室名称": ("名称", "调解工作室名称"),
+        "命名调解员身份证号": ("调解员身份证号", "命名调解员身份证号码", "身份证号", "身份证号码"),
+        "命名日期": ("命名时间",),
+        "状态": ("工作室状态",),
+    }
 
     template_notes = {
         "工作室名称": "必填。如 老马工作室；同名即同一工作室，再次导入会更新它。",

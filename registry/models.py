@@ -598,3 +598,29 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.area or '全区'}"
+
+
+class ColumnMapping(models.Model):
+    """How a user told the admin import to read a header nobody could guess (SPEC §3 "mapping"):
+    remembered per user and kind, applied to their later imports, never over an exact header."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    kind = models.CharField("导入类型", max_length=30)
+    header = models.CharField("文件中的列名", max_length=200, help_text="比较时的写法：无空格、半角、无必填标记")
+    column = models.CharField("读作", max_length=50, blank=True, help_text="留空：该列不导入")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入列对应"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "header"],
+                name="registry_columnmapping_unique_header",
+                violation_error_message="同一账号、同一导入类型中，一个列名只能有一个对应。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.column or '（不导入）'}"

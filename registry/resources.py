@@ -24,7 +24,9 @@ from registry.kernel.excel.engine import (
     bulk_create_history,
     bulk_update_history,
 )
+from registry.kernel.excel.headers import Synonym
 from registry.kernel.excel.widgets import (
+    BirthDateWidget,
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
@@ -75,6 +77,12 @@ class AreaResource(KindResource):
         ),
     )
     parent = Field(attribute="parent", column_name="上级区划", widget=TextWidget())
+
+    synonyms = {
+        "区划名称": ("名称", "区划", "行政区划", "行政区划名称"),
+        "区划层级": ("层级", "级别", "区划级别", "区划类型"),
+        "上级区划": ("上级", "上级区划名称", "所属上级区划"),
+    }
 
     template_notes = {
         "区划名称": "必填。区县、乡镇/街道或村/社区的全称，如 新山村街道。",
@@ -173,6 +181,12 @@ class HostUnitResource(KindResource):
     area = Field(attribute="area", column_name="所属区划", widget=_area_ref())
     officer_count = Field(attribute="officer_count", column_name="警力人数", widget=IntegerWidget("警力人数"))
 
+    synonyms = {
+        "单位名称": ("名称", "派驻单位名称", "机构名称"),
+        "单位类型": ("类型", "单位类别", "机构类型"),
+        "警力人数": ("民警人数", "警力", "警员人数"),
+    }
+
     template_notes = {
         "单位名称": "必填。法院、派出所或信访接待大厅的全称。",
         "单位类型": "必填。法院、派出所、信访接待大厅 之一。",
@@ -219,6 +233,16 @@ class OrganizationResource(KindResource):
         attribute="in_mediation_centre", column_name="入驻调解中心", widget=BooleanWidget("入驻调解中心")
     )
     department = Field(attribute="department", column_name="主管部门", widget=TextWidget())
+
+    synonyms = {
+        "组织名称": ("调解组织名称", "调委会名称", "名称", "组织全称"),
+        "组织类型": ("调解组织类型", "类型", "组织类别"),
+        "派驻单位": ("驻在单位", "派驻机构"),
+        "成立日期": ("成立时间",),
+        "负责人": ("主任", "调委会主任"),
+        "地址": ("办公地址", "详细地址", "地点"),
+        "是否建立党组织": ("党组织", "是否成立党组织", "建立党组织"),
+    }
 
     template_notes = {
         "组织名称": "必填。调解组织全称，如 新山村街道人民调解委员会。",
@@ -274,7 +298,7 @@ class MediatorResource(KindResource):
         widget=ChoiceWidget(Gender.values, "性别", aliases={"男性": "男", "女性": "女"}),
     )
     id_number = Field(attribute="mediator__id_number", column_name="身份证号", widget=IdNumberWidget())
-    birth_date = Field(attribute="mediator__birth_date", column_name="出生日期", widget=DateWidget("出生日期"))
+    birth_date = Field(attribute="mediator__birth_date", column_name="出生日期", widget=BirthDateWidget("出生日期"))
     ethnicity = Field(attribute="mediator__ethnicity", column_name="民族", widget=TextWidget())
     political_status = Field(attribute="mediator__political_status", column_name="政治面貌", widget=TextWidget())
     education = Field(attribute="mediator__education", column_name="学历", widget=TextWidget())
@@ -294,11 +318,28 @@ class MediatorResource(KindResource):
     domains = Field(attribute="mediator__domains", column_name="专业领域", widget=MultiValueWidget())
     remarks = Field(attribute="mediator__remarks", column_name="备注", widget=TextWidget())
 
+    sheet_title = "调解员"
+    synonyms = {
+        "职务": ("担任职务", "调解职务"),
+        "专兼职": (
+            "专职/兼职",
+            "专（兼）职",
+            "专兼职情况",
+            "专职或兼职",
+            Synonym("是否专职", values={"是": "专职", "否": "兼职"}),
+        ),
+        "任职日期": ("任职时间", "聘任时间", "聘任日期"),
+        "离任日期": ("离任时间", "离职日期", "离职时间"),
+        # 身份 alone could be either: a file that writes it is asked which (SPEC §3 "ambiguity")
+        "政治面貌": ("身份",),
+        "人员类别": ("人员身份", "身份"),
+    }
+
     template_notes = {
         "姓名": "必填。",
         "性别": "男 或 女；可不填，按身份证号推算。",
         "身份证号": "必填。18位身份证号；请把该列设为“文本”格式，否则 Excel 会把号码四舍五入。",
-        "出生日期": "可不填，按身份证号推算；填写时须与身份证号一致。",
+        "出生日期": "可不填，按身份证号推算；填写时须与身份证号一致，可只写年月（如 1965.03）。",
         "所属调解组织": "必填。系统中已有的调解组织全称。一人多个职务时每个职务一行。",
         "职务": "主任、副主任、委员、调解员 之一；不填视为调解员。",
         "专兼职": "必填。专职 或 兼职。同一人同一时间只能有一个专职职务。",
@@ -592,6 +633,14 @@ class ExpertResource(KindResource):
         column_name="服务调解组织",
         widget=ManyNaturalKeysWidget(Organization, "name", label="服务调解组织", hint="，请先导入调解组织"),
     )
+
+    synonyms = {
+        "姓名": ("专家姓名",),
+        "职称": ("专业技术职称", "职务职称"),
+        "工作单位": ("单位", "所在单位"),
+        "入库日期": ("入库时间", "入选日期"),
+        "服务调解组织": ("服务的调解组织", "服务组织", "所服务调解组织"),
+    }
 
     template_notes = {
         "姓名": "必填。",

@@ -88,6 +88,15 @@ class PayoutResource(KindResource):
     paid_date = Field(attribute="paid_date", column_name="发放日期", widget=DateWidget("发放日期"))
     remarks = Field(attribute="remarks", column_name="备注", widget=TextWidget())
 
+    sheet_title = "补贴"
+    synonyms = {
+        "补贴类型": ("补贴种类", "补贴项目", "类型"),
+        "所属期间": ("所属月份", "补贴月份", "补贴期间", "所属年月"),
+        "案件编号": ("案号", "案件号"),
+        "金额": ("发放金额", "补贴金额"),
+        "发放日期": ("发放时间",),
+    }
+
     template_notes = {
         "身份证号": "必填。系统中已有调解员的18位身份证号；请把该列设为“文本”格式。",
         "姓名": "必填。须与该身份证号登记的姓名一致。",

@@ -78,6 +78,15 @@ class TrainingSessionResource(KindResource):
     date = Field(attribute="date", column_name="培训日期", widget=DateWidget("培训日期"))
     hours = Field(attribute="hours", column_name="学时", widget=HoursWidget())
 
+    sheet_title = "培训"
+    synonyms = {
+        "培训编号": ("编号", "培训代码"),
+        "培训名称": ("培训主题", "培训内容", "名称"),
+        "主办区划": ("主办单位", "举办单位", "主办镇街"),
+        "培训日期": ("培训时间", "举办日期", "日期"),
+        "学时": ("课时", "培训学时", "时长"),
+    }
+
     template_notes = {
         "培训编号": "必填。每次培训唯一的编号，如 XS-2023-01；签到表（attendance）用它指明培训。",
         "培训名称": "必填。",
@@ -132,6 +141,9 @@ class AttendanceResource(KindResource):
         widget=NaturalKeyWidget(Mediator, "id_number", label="身份证号", hint=MEDIATOR_HINT, normalize=_id_number_key),
     )
     name = Field(attribute="mediator__name", column_name="姓名", widget=TextWidget())
+
+    sheet_title = "签到"
+    synonyms = {"培训编号": ("编号", "培训代码")}
 
     template_notes = {
         "培训编号": "必填。已导入的培训的编号（见培训导入 trainings）。",

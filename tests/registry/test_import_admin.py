@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registry.models import Mediator, Membership, Organization
 from tests.factories import make_id, make_mediator, make_post
-from tests.registry.xlsx import run_import, xlsx
+from tests.registry.xlsx import dropdown, run_import, xlsx
 
 HEADER = ["姓名", "身份证号", "所属调解组织", "专兼职", "任职日期"]
 
@@ -127,8 +127,11 @@ def test_template_has_header_dropdowns_and_notes(client_as, users, district):
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["组织名称", "组织类型", "所属区划"]
-    formulas = [v.formula1 for v in sheet.data_validations.dataValidation]
-    assert any("驻法院调解室" in f for f in formulas) and any("是,否" in f for f in formulas)
+    assert "驻法院调解室" in dropdown(book, sheet, "组织类型") and dropdown(book, sheet, "是否建立党组织") == [
+        "是",
+        "否",
+    ]
+    assert dropdown(book, sheet, "所属区划") == ["新山村街道", "新山社区"]  # the clerk's own town
     assert "说明" in book.sheetnames
     notes = [r[0] for r in book["说明"].iter_rows(values_only=True)]
     assert "组织类型" in notes

@@ -2,7 +2,7 @@ import datetime
 
 from registry.models import Employment, Mediator, Membership
 from tests.factories import make_id, make_mediator, make_post
-from tests.registry.xlsx import run_import, write
+from tests.registry.xlsx import contract, run_import, write
 
 HEADER = [
     "序号",
@@ -57,7 +57,7 @@ def test_messy_file_imports_with_canonical_values(tmp_path, district, users):
     id1, id2 = make_id(seq=11), make_id(seq=22, prefix="510203")
     path = write(tmp_path, messy_rows(id1, id2), title="2022年新山村街道人民调解员花名册")
     code, out = run_import("mediators", path, "--as", "clerk_a")
-    assert (code, out) == (0, {"created": 3, "updated": 0, "unchanged": 0, "errors": []})
+    assert (code, contract(out)) == (0, {"created": 3, "updated": 0, "unchanged": 0, "errors": []})
     zhang = Mediator.objects.get(id_number=id1)
     assert (zhang.name, zhang.gender, zhang.phone) == ("张三", "男", "13800138000")
     assert zhang.categories == "律师、志愿者" and zhang.domains == "婚姻家庭、物业管理"
@@ -73,7 +73,7 @@ def test_reimport_is_unchanged_and_writes_no_history(tmp_path, district, users):
     assert run_import("mediators", path)[0] == 0
     before = history_count()
     code, out = run_import("mediators", path)
-    assert (code, out) == (0, {"created": 0, "updated": 0, "unchanged": 3, "errors": []})
+    assert (code, contract(out)) == (0, {"created": 0, "updated": 0, "unchanged": 3, "errors": []})
     assert history_count() == before
 
 
@@ -255,7 +255,7 @@ def test_closing_a_full_time_post_and_starting_another_in_one_file(tmp_path, dis
         [2, "周九", "", person.id_number, "", "", A, "", "专职", "2019-01-01", "2020-12-31", "", "", ""],
     ]
     code, out = run_import("mediators", write(tmp_path, rows))
-    assert (code, out) == (0, {"created": 1, "updated": 1, "unchanged": 0, "errors": []})
+    assert (code, contract(out)) == (0, {"created": 1, "updated": 1, "unchanged": 0, "errors": []})
     assert Membership.objects.get(organization=district.org_a).end_date == datetime.date(2020, 12, 31)
 
 

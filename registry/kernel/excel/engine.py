@@ -2,9 +2,11 @@
 
 How a kind works (SPEC §3–4):
   check the container (size, .xls, zip bomb, absurd dimensions) → read the first visible
-  worksheet (not 说明) with python-calamine → find the header in the first five rows →
-  clean every cell with the resource's widgets → `plan()` decides, for the whole file at
-  once, what each row creates/updates/leaves unchanged and collects EVERY row error →
+  worksheet (not 说明) with python-calamine → recognize the header in the first five rows
+  (registry.kernel.excel.headers: normalized names, synonyms, the user's mapping, two-row
+  headers) → set footer notes (合计…, 填表人…) aside → clean every cell with the resource's
+  widgets → `plan()` decides, for the whole file at once, what each row creates/updates/leaves
+  unchanged and collects EVERY row error →
   if there is no error and it is not a dry run, `write()` stores it in one transaction with
   bulk history (simple-history, attributed to the importing user). Any error → nothing written.
 
@@ -13,7 +15,9 @@ Adding a kind in another app (e.g. training):
      declare one `Field(attribute=…, column_name="<exact SPEC header>", widget=…)` per column
      using the shared widgets of `registry.kernel.excel.widgets` (dates, 是/否, ID numbers, names of related
      rows via `NaturalKeyWidget`), and set `required_columns`, `natural_key` (model attribute
-     names) and `scope_field` (path to the Area id, e.g. "session__area_id" → see `in_scope`).
+     names), `synonyms` (other headers people write for a column; the common ones — 身份证号,
+     姓名, 联系电话 … — are in registry.kernel.excel.headers already) and `scope_field` (path
+     to the Area id, e.g. "session__area_id" → see `in_scope`).
      Raw cells (`row.cells`) are there for `prefetch` and `clean_row`; `plan` works on the
      cleaned `row.values` (the raw sheet is released once every row is cleaned).
   2. Override hooks only where the generic single-model rule is not enough:
@@ -43,8 +47,9 @@ from import_export import resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry.kernel import hooks
-from registry.kernel.excel.reading import UnusableFile, find_header, read_sheet
-from registry.kernel.excel.widgets import NaturalKeyWidget, escape_formula, is_blank
+from registry.kernel.excel.headers import HeaderIndex, Recognition, Synonym, footer_text, recognize
+from registry.kernel.excel.reading import UnusableFile, read_sheet
+from registry.kernel.excel.widgets import NaturalKeyWidget, escape_formula, is_blank, normalize_text
 from registry.kernel.scope import scope_areas
 
 
@@ -118,16 +123,28 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    header_row: int = 1
+    header_row: int = 1  # the sheet's row holding the column names (the lower one of a two-row header)
     rows: list[Row] = field(default_factory=list)
     dry_run: bool = False
+    sheet: str = ""  # the worksheet read
+    positions: dict[str, int] = field(default_factory=dict)  # column -> 0-based position in the sheet
+    renamed: dict[str, str] = field(default_factory=dict)  # file header -> column, where they differ
+    ignored_rows: list[tuple[int, str]] = field(default_factory=list)  # footer notes: (row, text)
+    unused_mappings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        # the first four keys are SPEC §4's contract; the others follow only when they say something
+        extra = {
+            "ignored_columns": self.ignored_columns,
+            "ignored_rows": [{"row": row, "text": text} for row, text in self.ignored_rows],
+            "columns": self.renamed,
+        }
         return {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
+            **{key: value for key, value in extra.items() if value},
         }
 
     def summary(self) -> str:
@@ -136,8 +153,14 @@ class ImportResult:
             parts = [f"共 {len(self.rows)} 行数据，其中 {bad_rows} 行有错误（{len(self.errors)} 处），未写入任何数据"]
         else:
             parts = [f"新增 {self.created} 行，更新 {self.updated} 行，无变化 {self.unchanged} 行"]
+        if self.renamed:
+            parts.append("按其他写法识别的列：" + "、".join(f"{h} → {c}" for h, c in self.renamed.items()))
         if self.ignored_columns:
             parts.append(f"已忽略不识别的列：{'、'.join(self.ignored_columns)}")
+        if self.ignored_rows:
+            parts.append("已忽略表尾：" + "、".join(f"第{r}行“{t}”" for r, t in self.ignored_rows))
+        if self.unused_mappings:
+            parts.append(f"未采用的列对应：{'、'.join(self.unused_mappings)}")
         if not self.errors and self.dry_run:
             parts.append("试运行，未写入数据")
         return "；".join(parts) + "。"
@@ -185,6 +208,10 @@ class KindResource(resources.ModelResource):
     # normalize_id_number, PhoneWidget normalize_phone): not normalized a second time
     prevalidated_fields: ClassVar[tuple[str, ...]] = ("id_number", "phone")
     template_notes: ClassVar[dict[str, str]] = {}  # column -> explanation for the 说明 sheet
+    # column -> other headers people write for it, besides the common ones of
+    # registry.kernel.excel.headers.COMMON_SYNONYMS (SPEC §3 "recognizing a header")
+    synonyms: ClassVar[dict[str, tuple[str | Synonym, ...]]] = {}
+    sheet_title: ClassVar[str] = ""  # the data sheet of templates and exports; default: the model's name
     # text-formatted in templates besides ID and phone columns (codes Excel would turn into numbers)
     text_columns: ClassVar[tuple[str, ...]] = ()
 
@@ -198,6 +225,16 @@ class KindResource(resources.ModelResource):
         if not hasattr(self, "_columns"):
             self._columns = {f.column_name: f for f in self.get_import_fields()}
         return self._columns
+
+    def header_index(self) -> HeaderIndex:
+        """The kind's column names and synonyms, compiled once per class (not per file or row)."""
+        cls = type(self)
+        if "_header_index_cache" not in cls.__dict__:
+            cls._header_index_cache = HeaderIndex(list(self.columns()), self.required_columns, self.synonyms)
+        return cls._header_index_cache
+
+    def data_sheet_title(self) -> str:
+        return (self.sheet_title or str(self._meta.model._meta.verbose_name))[:31]
 
     def column_of(self, attribute: str) -> str:
         for f in self.get_import_fields():
@@ -405,20 +442,43 @@ def resource_for(kind: str, user=None) -> KindResource:
     return import_string(kinds[kind])(user=user)
 
 
-def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportContext) -> ImportResult:
-    header_index, headers = find_header(table, resource)
+def _footer_rows(table: list[list[Any]], first: int) -> tuple[int, list[tuple[int, str]]]:
+    """Where the data end, and the notes below them (合计…, 填表人…): scanned from the bottom up,
+    so only the footer itself is looked at."""
+    end, notes = len(table), []
+    while end > first:
+        cells = table[end - 1]
+        if not all(is_blank(c) for c in cells):
+            text = footer_text(cells)
+            if text is None:
+                break
+            notes.append((end, text))
+        end -= 1
+    return end, notes[::-1]
+
+
+def _translate(table: list[list[Any]], rows: range, recognition: Recognition) -> None:
+    """Cells of a header read under another name whose values differ too (是否专职: 是 → 专职)."""
+    for column, values in recognition.translations.items():
+        position = recognition.positions[column]
+        for index in rows:
+            cells = table[index]
+            if position < len(cells) and not is_blank(cells[position]):
+                cells[position] = values.get(normalize_text(cells[position]), cells[position])
+
+
+def import_rows(
+    resource: KindResource, table: list[list[Any]], ctx: ImportContext, *, mapping: dict[str, str] | None = None
+) -> ImportResult:
+    recognition = recognize(table, resource.header_index(), mapping)
+    header_index = recognition.header_index
     columns = resource.columns()
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for position, name in enumerate(headers):
-        if not name:
-            continue
-        if name in columns and name not in positions:
-            positions[name] = position
-        elif name not in ignored:
-            ignored.append(name)
+    positions = dict(sorted(recognition.positions.items(), key=lambda item: item[1]))  # file order
+    ignored = list(dict.fromkeys(recognition.ignored))
+    end, footers = _footer_rows(table, header_index + 1)
+    _translate(table, range(header_index + 1, end), recognition)
     rows: list[Row] = []
-    for index in range(header_index + 1, len(table)):
+    for index in range(header_index + 1, end):
         cells = table[index]
         # blank in every recognized column: an empty line, even if a 序号 was pre-filled
         if all(is_blank(cells[p]) for p in positions.values() if p < len(cells)):
@@ -437,7 +497,15 @@ def import_rows(resource: KindResource, table: list[list[Any]], ctx: ImportConte
     table.clear()
     resource.plan(rows, ctx)
     result = ImportResult(
-        kind=resource.kind, ignored_columns=ignored, header_row=header_index + 1, rows=rows, dry_run=ctx.dry_run
+        kind=resource.kind,
+        ignored_columns=ignored,
+        header_row=header_index + 1,
+        rows=rows,
+        dry_run=ctx.dry_run,
+        positions=positions,
+        renamed=recognition.renamed(),
+        ignored_rows=footers,
+        unused_mappings=recognition.unused_mappings,
     )
     result.errors = sorted(
         ctx.errors, key=lambda e: (e.row, list(columns).index(e.column) if e.column in columns else 99)
@@ -455,16 +523,37 @@ def can_import(user, resource: KindResource) -> bool:
     return any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("add", "change"))
 
 
-def import_file(kind: str, data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
-    """Import one .xlsx file (bytes) of `kind`; all-or-nothing. Raises UnusableFile (exit 2)."""
+def check_mapping(resource: KindResource, mapping: dict[str, str] | None) -> dict[str, str]:
+    """HEADER -> the kind's exact column name; an unknown column is an unusable request (exit 2).
+    An empty column means "not a column of the kind" (the admin's choice)."""
+    checked: dict[str, str] = {}
+    index = resource.header_index()
+    for header, column in (mapping or {}).items():
+        target = index.column_of_name(column) if column else ""
+        if target is None:
+            raise UnusableFile(
+                f"列对应“{header}={column}”中的“{column}”不是{resource.kind}的列；可用的列：{'、'.join(index.columns)}。"
+            )
+        checked[header] = target
+    return checked
+
+
+def import_file(
+    kind: str, data: bytes, *, user=None, dry_run: bool = False, mapping: dict[str, str] | None = None
+) -> ImportResult:
+    """Import one .xlsx file (bytes) of `kind`; all-or-nothing. Raises UnusableFile (exit 2).
+
+    `mapping` (file header -> the kind's column) reads headers nobody could guess (SPEC §4 --map)."""
     resource = resource_for(kind, user)
     if user is not None and not can_import(user, resource):
         raise UnusableFile(f"用户“{user}”没有导入{resource._meta.model._meta.verbose_name}的权限。")
-    table, _ = read_sheet(data)
+    mapping = check_mapping(resource, mapping)
+    table, sheet = read_sheet(data)
     ctx = ImportContext(user=user, dry_run=dry_run)
     try:
         with transaction.atomic():
-            result = import_rows(resource, table, ctx)
+            result = import_rows(resource, table, ctx, mapping=mapping)
+            result.sheet = sheet
             if not result.errors and not dry_run:
                 resource.write(ctx)
     except DatabaseError:

@@ -1,5 +1,5 @@
-"""Reading an uploaded .xlsx: container checks (size, .xls, zip bomb, far-away cells), the first
-visible worksheet (python-calamine), and where the header is."""
+"""Reading an uploaded .xlsx: container checks (size, .xls, zip bomb, far-away cells) and the first
+visible worksheet (python-calamine). Where the header is: registry.kernel.excel.headers."""
 
 from __future__ import annotations
 
@@ -113,30 +113,3 @@ def read_sheet(data: bytes) -> tuple[list[list[Any]], str]:
         raise
     except Exception:
         raise UnusableFile(f"工作表“{names[0]}”无法读取，文件可能已损坏。") from None
-
-
-def _header_text(value: Any) -> str:
-    return "" if value is None else re.sub(r"\s+", " ", str(value).replace("\u3000", " ")).strip()
-
-
-def find_header(table: list[list[Any]], resource) -> tuple[int, list[str]]:
-    """Index of the header row: the first of the first five rows holding every required column."""
-    required = set(resource.required_columns)
-    best: tuple[int, int] = (-1, -1)
-    for index, cells in enumerate(table[:HEADER_SEARCH_ROWS]):
-        headers = {_header_text(c) for c in cells}
-        if required <= headers:
-            return index, [_header_text(c) for c in cells]
-        known = len(headers & set(resource.columns()))
-        if known > best[0]:
-            best = (known, index)
-    if not table or best[0] <= 0:
-        raise UnusableFile(
-            f"前{HEADER_SEARCH_ROWS}行中找不到表头；表头必须包含这些列：{'、'.join(resource.required_columns)}。"
-            "可下载导入模板对照。"
-        )
-    headers = {_header_text(c) for c in table[best[1]]}
-    missing = [c for c in resource.required_columns if c not in headers]
-    raise UnusableFile(
-        f"第{best[1] + 1}行的表头缺少必填列：{'、'.join(missing)}。请补上这些列（列名须与模板一致）后再导入。"
-    )

@@ -21,6 +21,7 @@ from import_export.widgets import Widget
 from registry.kernel.validators import (
     MULTI_VALUE_JOIN,
     clean_text,
+    id_birth_date,
     normalize_amount,
     normalize_id_number,
     normalize_period,
@@ -133,6 +134,62 @@ class DateWidget(Widget):
 
     def render(self, value, obj=None, **kwargs) -> str:
         return f"{value:%Y-%m-%d}" if value else ""
+
+
+class BirthDateWidget(DateWidget):
+    """出生日期, or 出生年月 with no day (1965.03, 1965年3月, 196503, 1965-03): a month is checked
+    against the ID number's year and month and stands for the ID's date. `1965.1` is January or
+    October (Excel keeps 1965.10 typed as a number as 1965.1): the ID settles which, or it is an error."""
+
+    _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))$")
+
+    def __init__(self, label: str = "出生日期", id_column: str = "身份证号"):
+        super().__init__(label)
+        self.id_column = id_column
+
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        if is_blank(value) or isinstance(value, (datetime.date, bool)):
+            return super().clean(value)
+        if isinstance(value, (int, float)):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(self._message(value))
+            text = repr(value) if isinstance(value, float) and not value.is_integer() else str(int(value))
+            if not self._MONTH.match(text):
+                if 1900 <= value <= 2100:
+                    raise ValueError(f"{self.label}“{text}”只有年份，请写到月，如 {text}.03 或 {text}-03-05。")
+                return super().clean(value)  # an Excel serial date
+        else:
+            text = normalize_text(value)
+        match = self._MONTH.match(text)
+        if match is None:
+            return super().clean(value)
+        year, month = int(match.group(1)), int(match.group(2) or match.group(3))
+        months = [month]
+        if match.group(2) == "1" and text[4:5] == ".":
+            months = [1, 10]
+        if not all(1 <= m <= 12 for m in months):
+            raise ValueError(f"{self.label}“{text}”的月份不对，请写成如 1965.03 或 1965-03-05。")
+        birth = self._id_birth_date(row)
+        if birth is None:
+            if len(months) > 1:
+                raise ValueError(
+                    f"{self.label}“{text}”可能是{year}年1月，也可能是{year}年10月；请写成 {year}.01 或 {year}.10"
+                    "（或把该列设为文本格式）。"
+                )
+            return None  # month only and no readable ID: the ID's own error says what to fix
+        if birth.year == year and birth.month in months:
+            return birth
+        read = "或".join(f"{year}年{m}月" for m in months)
+        raise ValueError(
+            f"{self.label}“{text}”（{read}）与身份证号中的出生年月 {birth.year}年{birth.month}月不一致，请核对。"
+        )
+
+    def _id_birth_date(self, row) -> datetime.date | None:
+        raw = row.get(self.id_column) if row is not None else None
+        try:
+            return id_birth_date(normalize_id_number(normalize_text(raw) if isinstance(raw, str) else raw))
+        except (ValidationError, ValueError, TypeError):
+            return None
 
 
 class MonthWidget(Widget):
@@ -264,6 +321,11 @@ class NaturalKeyWidget(Widget):
         self.hint = hint
         self.normalize = normalize
         self.cache: dict[object, object] = {}
+
+    @property
+    def listed(self) -> bool:
+        """Offered as a drop-down in templates: names and codes, never people's ID numbers."""
+        return self.field != "id_number"
 
     def key(self, value) -> object:
         return self.normalize(value)

@@ -1,6 +1,8 @@
-"""manage.py import_xlsx KIND FILE [--as USERNAME] [--dry-run] [--format text|json] (SPEC §4).
+"""manage.py import_xlsx KIND FILE [--as USERNAME] [--dry-run] [--format text|json]
+[--map HEADER=COLUMN ...] [--error-file OUT.xlsx] (SPEC §4).
 
-Exit 0: valid (committed unless --dry-run); 1: row errors, nothing written; 2: unusable file.
+Exit 0: valid (committed unless --dry-run); 1: row errors, nothing written (and, with
+--error-file, the file handed back with its errors marked); 2: unusable file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand
 
 from registry.kernel.excel.engine import ImportResult, import_file, import_kinds
 from registry.kernel.excel.reading import UnusableFile
+from registry.kernel.excel.writing import mark_errors
 
 
 class Command(BaseCommand):
@@ -25,15 +28,29 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help="以该用户的身份和管辖范围导入")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--map",
+            dest="mappings",
+            action="append",
+            default=[],
+            metavar="HEADER=COLUMN",
+            help="把文件中的列 HEADER 读作本类数据的列 COLUMN（可重复）",
+        )
+        parser.add_argument(
+            "--error-file", metavar="OUT.xlsx", help="有错误行时（退出码 1），把原文件标注错误后写到 OUT.xlsx"
+        )
 
     def handle(self, *args, **options):
         fmt = options["format"]
         try:
             user = self.get_user(options["username"])
+            mapping = self.parse_mappings(options["mappings"])
             data = self.read(options["file"])
-            result = import_file(options["kind"], data, user=user, dry_run=options["dry_run"])
+            result = import_file(options["kind"], data, user=user, dry_run=options["dry_run"], mapping=mapping)
         except UnusableFile as exc:
             self.fail(str(exc), fmt)
+        if result.errors and options["error_file"]:
+            self.write_error_file(data, result, options["error_file"], fmt)
         self.print_result(result, fmt)
         if result.errors:
             sys.exit(1)
@@ -46,6 +63,15 @@ class Command(BaseCommand):
             raise UnusableFile(f"用户“{username}”不存在或已停用。")
         return user
 
+    def parse_mappings(self, items: list[str]) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for item in items:
+            header, sep, column = item.partition("=")
+            if not sep or not header.strip() or not column.strip():
+                raise UnusableFile(f"--map “{item}”应写成 表头=列名，如 --map 证件号=身份证号。")
+            mapping[header.strip()] = column.strip()
+        return mapping
+
     def read(self, path: str) -> bytes:
         file = Path(path)
         if not file.is_file():
@@ -54,6 +80,22 @@ class Command(BaseCommand):
             return file.read_bytes()
         except OSError as exc:
             raise UnusableFile(f"无法读取文件“{path}”：{exc.strerror}。") from None
+
+    def write_error_file(self, data: bytes, result: ImportResult, path: str, fmt: str) -> None:
+        marked = mark_errors(
+            data,
+            sheet=result.sheet,
+            header_row=result.header_row,
+            positions=result.positions,
+            errors=[(e.row, e.column, e.message) for e in result.errors],
+        )
+        try:
+            Path(path).write_bytes(marked)
+        except OSError as exc:
+            self.stderr.write(f"无法写入标注错误的文件“{path}”：{exc.strerror}。")
+            return
+        if fmt == "text":
+            self.stdout.write(f"已把标注错误的文件写到 {path}：红色单元格有批注，最后一列“错误说明”列出每行的问题。")
 
     def fail(self, message: str, fmt: str):
         if fmt == "json":
