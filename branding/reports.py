@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
+from registry.kernel.pinyin import sort_key
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.policy import BRAND_TARGET_COUNT, brand_target_count
 
@@ -40,7 +41,9 @@ def brand_rate(recognized: int, year: int) -> Rate:
 
 
 def brands(params: ReportParams) -> Report:
-    studios = params.scope(Studio.objects.select_related("mediator", "organization__area__parent")).order_by("name")
+    studios = params.scope(Studio.objects.select_related("mediator", "organization__area__parent")).order_by(
+        "name_pinyin", "name"
+    )
     rows = []
     for studio in studios:
         rows.append(
@@ -68,7 +71,7 @@ def brands(params: ReportParams) -> Report:
         areas[row["area"]][row["status"]] += 1
     by_area = [
         {"area": area, **{s: counts.get(s, 0) for s in STATUSES}, "total": sum(counts.values())}
-        for area, counts in sorted(areas.items())
+        for area, counts in sorted(areas.items(), key=lambda item: sort_key(item[0]))
     ]
 
     commendations = params.scope(Commendation.objects.filter(date__lte=params.as_of))

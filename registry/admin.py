@@ -115,6 +115,7 @@ class OrganizationAdmin(ScopedAdmin):
     list_display = ["name", "kind", "area", "host_unit", "quota", "full_time_count", "shortfall"]
     list_filter = ["kind", TownFilter, DomainFilter, "has_party_org"]
     search_fields = ["name", "leader", "phone"]
+    pinyin_search = ("name_pinyin", "name_initials")
     list_select_related = ["area", "host_unit"]
     autocomplete_fields = ["area", "host_unit"]
     inlines = [MembershipOnOrganizationInline]
@@ -124,9 +125,7 @@ class OrganizationAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
-        return (
-            super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time)).order_by("name")
-        )
+        return super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time))
 
     @admin.display(description="专职人数定额")
     def quota(self, obj) -> str:
@@ -148,6 +147,7 @@ class MediatorAdmin(ScopedAdmin):
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
+    pinyin_search = ("name_pinyin", "name_initials")
     inlines = [MembershipOnMediatorInline]
     readonly_fields = ["birth_place"]
     fieldsets = [
@@ -207,6 +207,7 @@ class ExpertAdmin(ScopedAdmin):
     list_display = ["name", "domains", "title", "employer", "phone", "joined_date"]
     list_filter = [DomainFilter, TownFilter]
     search_fields = ["name", "id_number", "phone", "employer"]
+    pinyin_search = ("name_pinyin", "name_initials")
     autocomplete_fields = ["organizations"]
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 
+from registry.kernel.pinyin import sort_key
 from registry.kernel.reporting import Column, Rate, Report, ReportParams
 from registry.models import (
     ROOM_HOST_KIND,
@@ -59,7 +60,7 @@ def staffing(params: ReportParams) -> Report:
         .annotate(full_time=Count("memberships", filter=full_time_today))
         # plain values, not model instances: a district-wide report reads thousands of rows
         .values("pk", "name", "kind", "area_id", "area__name", "area__level", "area__parent__name", "full_time")
-        .order_by("name")
+        .order_by("name_pinyin", "name")
     )
     rows, org_area = [], {}
     for org in organizations:
@@ -80,7 +81,14 @@ def staffing(params: ReportParams) -> Report:
         )
         org_area[org["pk"]] = org["area_id"]
     kind_order = list(STAFFING_QUOTAS)
-    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    rows.sort(
+        key=lambda r: (
+            kind_order.index(r["kind"]),
+            sort_key(r["town"]),
+            sort_key(r["area"]),
+            sort_key(r["organization"]),
+        )
+    )
     _add_candidates(params, rows, org_area)
 
     targets = in_force(STAFFING_TARGETS, params.year)
@@ -141,7 +149,7 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
             Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
         )
         .exclude(Exists(full_time_elsewhere))
-        .order_by("mediator__name", "mediator__id_number")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number")
         .values_list(
             "mediator__name", "mediator__id_number", "organization_id", "organization__name", "organization__area_id"
         )
@@ -180,7 +188,7 @@ def experts(params: ReportParams) -> Report:
             professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
         )
         .select_related("area__parent")
-        .order_by("name")
+        .order_by("name_pinyin", "name")
     )
     rows = [
         {
@@ -255,7 +263,7 @@ def committees(params: ReportParams) -> Report:
                 "has_committee": org_id is not None,
             }
         )
-    rows.sort(key=lambda r: (r["town"], r["category"] != "乡镇（街道）", r["area"]))
+    rows.sort(key=lambda r: (sort_key(r["town"]), r["category"] != "乡镇（街道）", sort_key(r["area"])))
     targets = in_force(COMMITTEE_TARGETS, params.year)
     rates = []
     for category in COMMITTEE_CATEGORIES:
@@ -324,7 +332,7 @@ def rooms(params: ReportParams) -> Report:
             }
         )
     order = list(ROOM_ORDER)
-    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
+    rows.sort(key=lambda r: (order.index(r["category"]), sort_key(r["town"]), sort_key(r["host_unit"])))
     targets = in_force(ROOM_TARGETS, params.year)
     rates = []
     for kind in ROOM_ORDER:

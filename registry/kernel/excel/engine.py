@@ -45,6 +45,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from registry.kernel import hooks
 from registry.kernel.excel.reading import UnusableFile, find_header, read_sheet
 from registry.kernel.excel.widgets import NaturalKeyWidget, escape_formula, is_blank
+from registry.kernel.fields import with_derived_fields
 from registry.kernel.scope import scope_areas
 
 
@@ -382,6 +383,7 @@ def bulk_create_history(objs: list[models.Model], model: type[models.Model], use
 
 
 def bulk_update_history(objs: list[models.Model], model: type[models.Model], fields: list[str], user) -> None:
+    fields = with_derived_fields(objs, model, fields)  # bulk_update runs no pre_save: refresh the pinyin keys
     for start in range(0, len(objs), WRITE_SLICE):
         bulk_update_with_history(
             objs[start : start + WRITE_SLICE], model, fields, batch_size=BATCH_SIZE, default_user=user
