@@ -223,9 +223,29 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
+    """One 姓名 (stored in first_name, which Django's header reads) instead of 名字 and 姓氏."""
+
     inlines = [StaffProfileInline]
-    list_display = ["username", "first_name", "is_active", "role_names", "area"]
+    list_display = ["username", "full_name", "is_active", "role_names", "area"]
     list_select_related = ["staff_profile__area"]
+    search_fields = ["username", "first_name", "email"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["first_name", "email"]}),
+        *UserAdmin.fieldsets[2:],
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "first_name", "usable_password", "password1", "password2"]})
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "first_name":
+            kwargs.update(label="姓名", help_text="页面上显示的是姓名，如 王芳；重名时另显示账号。")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="姓名", ordering="first_name")
+    def full_name(self, obj) -> str:
+        return obj.first_name or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

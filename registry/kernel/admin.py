@@ -70,6 +70,13 @@ class ScopedAdmin(KindImportExportMixin, ScopeMixin, PinyinSearchMixin, SimpleHi
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404("记录不存在，或不在您的管辖范围内。")
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple-history's own select_related() without names replaces its select_related("history_user")
+        # (a nullable key): without this, one user query per listed change
+        return (
+            super().get_history_queryset(request, history_manager, pk_name, object_id).prefetch_related("history_user")
+        )
+
     def history_view(self, request, object_id, extra_context=None):
         self._guard(request, object_id)
         return super().history_view(request, object_id, extra_context)

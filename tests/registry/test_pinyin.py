@@ -4,6 +4,7 @@ every save path (admin save, import create, import update), list order, search, 
 from __future__ import annotations
 
 import datetime
+import io
 import json
 
 import pytest
@@ -179,3 +180,13 @@ def test_report_tables_list_organizations_in_pinyin_order(district):
     rows = staffing(ReportParams(as_of=datetime.date(2024, 1, 1), year=2024)).rows
     industry = [r["organization"][:2] for r in rows if r["kind"] == OrganizationKind.INDUSTRY]
     assert industry == ["阿里", "白沙", "张家"]
+
+
+def test_refresh_pinyin_recomputes_every_model(district):
+    from django.core.management import call_command
+
+    Organization.objects.update(name_pinyin="")
+    out = io.StringIO()
+    call_command("refresh_pinyin", stdout=out)
+    assert "调解组织：更新 4 条" in out.getvalue() and "品牌调解工作室：更新 0 条" in out.getvalue()
+    assert not Organization.objects.filter(name_pinyin="").exists()
