@@ -145,8 +145,11 @@ def many_committees(district, users):
     return district
 
 
-def pdf_pages(page) -> tuple[list[str], pypdf.PdfReader]:
-    reader = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+def pdf_pages(page, name: str) -> tuple[list[str], pypdf.PdfReader]:
+    """Print the page as Chromium does (the CSS @page size), keep the PDF for a reviewer, read its text."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(prefer_css_page_size=True, path=str(ARTIFACTS / f"{name}.pdf"))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
     return [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages], reader
 
 
@@ -154,7 +157,7 @@ def test_the_staffing_report_prints_as_a_document(many_committees, users, sign_i
     sign_in(users.bureau)
     page.goto("/reports/staffing/")
     expect(page.locator("h1")).to_have_text("专职人民调解员配备")
-    texts, reader = pdf_pages(page)
+    texts, reader = pdf_pages(page, "print-staffing")
     total = len(texts)
     assert total >= 2, texts
     first = texts[0]
@@ -166,12 +169,14 @@ def test_the_staffing_report_prints_as_a_document(many_committees, users, sign_i
         assert "下载Excel" not in text and "查询" not in text and "首页›" not in text  # no navigation
     box = reader.pages[0].mediabox
     assert box.width > box.height  # eight columns: landscape
+    page.emulate_media(media="print")  # for a reviewer: the page as printed, in one picture
+    page.screenshot(path=str(ARTIFACTS / "print-staffing.png"), full_page=True)
 
 
 def test_a_narrow_report_prints_portrait(district, users, sign_in, page):
     sign_in(users.bureau)
     page.goto("/reports/committees/")
-    texts, reader = pdf_pages(page)
+    texts, reader = pdf_pages(page, "print-committees")
     assert "人民调解委员会建成率" in texts[0] and f"第1页，共{len(texts)}页" in texts[0]
     box = reader.pages[0].mediabox
     assert box.width < box.height
