@@ -125,7 +125,12 @@ class OrganizationAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
-        return super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_full_time=Count("memberships", filter=full_time))
+            .order_by("name_pinyin", "name")
+        )
 
     @admin.display(description="专职人数定额")
     def quota(self, obj) -> str:
