@@ -28,7 +28,7 @@ def folded_list(items: list) -> str:
     shown, rest = [str(i) for i in items[:LIST_SHOWN]], [str(i) for i in items[LIST_SHOWN:]]
     if not rest:
         return "、".join(shown)
-    more = re.fullmatch(r"等共(\d+)人", rest[-1])  # registry.reports marks a list it cut short so
+    more = re.fullmatch(r"等共(\d+)人", rest[-1])  # how registry.reports ends a list it cut short
     total = f"共{more.group(1)}人" if more else f"共{len(items)}项"
     rest_text = "、".join(rest)
     return format_html(
