@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from registry.kernel.fields import PinyinField
 from registry.models import Mediator, Membership, Organization, ScopedQuerySet
 
 
@@ -63,12 +64,14 @@ class Studio(models.Model):
         error_messages=_invalid_choice("状态", StudioStatus),
     )
     method = models.TextField("工作法简介", blank=True, help_text="如：老马工作法的做法和特色")
+    name_pinyin = PinyinField("名称拼音", max_length=800, db_index=True)
+    name_initials = PinyinField("名称拼音首字母", max_length=100, initials=True)
     history = HistoricalRecords()
     objects = StudioQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "品牌调解工作室"
-        ordering = ["name"]
+        ordering = ["name_pinyin", "name"]
 
     def __str__(self) -> str:
         return self.name

@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, recognized_on
 from branding.policy import BRAND_TARGET_COUNT, brand_target_count, brand_target_due
+from registry.kernel.pinyin import sort_key
 from registry.kernel.reporting import DISTRICT_SCOPE, Column, Rate, Report, ReportParams, Table
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score
 from registry.models import TOWN_LEVELS, Area
@@ -53,7 +54,7 @@ def brand_rates(params: ReportParams, recognized: int) -> list[Rate]:
 def brands(params: ReportParams) -> Report:
     studios = params.scope(
         Studio.objects.with_recognized(params.as_of).select_related("mediator", "organization__area__parent")
-    ).order_by("name")
+    ).order_by("name_pinyin", "name")
     rows = []
     for studio in studios:
         rows.append(
@@ -79,7 +80,7 @@ def brands(params: ReportParams) -> Report:
         areas[row["area"]][row["status"]] += 1
     by_area = [
         {"area": area, **{s: counts.get(s, 0) for s in STATUSES}, "total": sum(counts.values())}
-        for area, counts in sorted(areas.items())
+        for area, counts in sorted(areas.items(), key=lambda item: sort_key(item[0]))
     ]
 
     commendations = params.scope(Commendation.objects.filter(date__lte=params.as_of))

@@ -236,6 +236,7 @@ class OrganizationAdmin(SavesPostsThroughService, ScopedAdmin):
         "has_party_org",
     ]
     search_fields = ["name", "leader", "phone"]
+    pinyin_search = ("name_pinyin", "name_initials")
     list_select_related = ["area", "host_unit"]
     autocomplete_fields = ["area", "host_unit"]
     inlines = [MembershipOnOrganizationInline]
@@ -249,7 +250,7 @@ class OrganizationAdmin(SavesPostsThroughService, ScopedAdmin):
             .get_queryset(request)
             .with_full_time(today())
             .with_term_status(today(), years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
-            .order_by("name")
+            .order_by("name_pinyin", "name")
         )
 
     @admin.display(description="专职人数定额")
@@ -280,6 +281,7 @@ class MediatorAdmin(SavesPostsThroughService, ScopedAdmin):
     list_display = ["name", "gender", "id_number", "phone", "posts", "categories"]
     list_filter = [TownFilter, CurrentEmploymentFilter, CategoryFilter, DomainFilter, "gender"]
     search_fields = ["name", "id_number", "phone"]
+    pinyin_search = ("name_pinyin", "name_initials")
     inlines = [MembershipOnMediatorInline]
     readonly_fields = ["birth_place"]
     fieldsets = [
@@ -342,6 +344,7 @@ class ExpertAdmin(ScopedAdmin):
     list_display = ["name", "domains", "title", "employer", "phone", "joined_date"]
     list_filter = [DomainFilter, TownFilter]
     search_fields = ["name", "id_number", "phone", "employer"]
+    pinyin_search = ("name_pinyin", "name_initials")
     autocomplete_fields = ["organizations"]
 
 
@@ -357,9 +360,29 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
+    """One 姓名 (stored in first_name, which Django's header reads) instead of 名字 and 姓氏."""
+
     inlines = [StaffProfileInline]
-    list_display = ["username", "first_name", "is_active", "role_names", "area"]
+    list_display = ["username", "full_name", "is_active", "role_names", "area"]
     list_select_related = ["staff_profile__area"]
+    search_fields = ["username", "first_name", "email"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["first_name", "email"]}),
+        *UserAdmin.fieldsets[2:],
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "first_name", "usable_password", "password1", "password2"]})
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "first_name":
+            kwargs.update(label="姓名", help_text="页面上显示的是姓名，如 王芳；重名时另显示账号。")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="姓名", ordering="first_name")
+    def full_name(self, obj) -> str:
+        return obj.first_name or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
-from registry.kernel.fields import IdNumberField, MultiValueField, PhoneField
+from registry.kernel.fields import IdNumberField, MultiValueField, PhoneField, PinyinField
 from registry.kernel.period import Period
 from registry.kernel.validators import id_birth_date, id_gender, normalize_id_number
 
@@ -343,12 +343,14 @@ class Organization(models.Model):
         blank=True,
         help_text="行政调解组织填写：" + "、".join(KeyDepartment.values) + "，或其他部门名称",
     )
+    name_pinyin = PinyinField("名称拼音", max_length=1200, db_index=True)
+    name_initials = PinyinField("名称拼音首字母", max_length=150, initials=True)
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "调解组织"
-        ordering = ["name"]
+        ordering = ["name_pinyin", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -404,12 +406,14 @@ class Mediator(models.Model):
     categories = MultiValueField("人员类别", allowed=PERSON_CATEGORIES)
     domains = MultiValueField("专业领域")
     remarks = models.TextField("备注", blank=True)
+    name_pinyin = PinyinField("姓名拼音", max_length=400, person=True, db_index=True)
+    name_initials = PinyinField("姓名拼音首字母", max_length=50, person=True, initials=True)
     history = HistoricalRecords()
     objects = MediatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "人民调解员"
-        ordering = ["name", "id_number"]
+        ordering = ["name_pinyin", "name", "id_number"]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number[-4:]}）" if self.id_number else self.name
@@ -558,12 +562,14 @@ class Expert(models.Model):
     organizations = models.ManyToManyField(
         Organization, verbose_name="服务调解组织", blank=True, related_name="experts"
     )
+    name_pinyin = PinyinField("姓名拼音", max_length=400, person=True, db_index=True)
+    name_initials = PinyinField("姓名拼音首字母", max_length=50, person=True, initials=True)
     history = HistoricalRecords(m2m_fields=[organizations])
     objects = ExpertQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "调解专家"
-        ordering = ["name"]
+        ordering = ["name_pinyin", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "employer"],

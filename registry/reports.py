@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
+from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import DISTRICT_SCOPE, Chart, Column, Rate, Report, ReportParams, Table, percent
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, Score, count_score, rate_score
@@ -123,7 +124,7 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
         .with_full_time(params.as_of)
         # plain values, not model instances: a district-wide report reads thousands of rows
         .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
-        .order_by("name")
+        .order_by("name_pinyin", "name")
     )
     organizations = list(organizations)
     areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
@@ -147,7 +148,14 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
         )
         org_area[org["pk"]] = area.pk
     kind_order = list(STAFFING_QUOTAS)
-    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    rows.sort(
+        key=lambda r: (
+            kind_order.index(r["kind"]),
+            sort_key(r["town"]),
+            sort_key(r["area"]),
+            sort_key(r["organization"]),
+        )
+    )
     return rows, org_area
 
 
@@ -176,7 +184,7 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
             Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
         )
         .exclude(Exists(full_time_elsewhere))
-        .order_by("mediator__name", "mediator__id_number")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number")
         .values_list(
             "mediator_id",
             "mediator__name",
@@ -254,7 +262,7 @@ def _expert_rows(params: ReportParams) -> list[dict]:
             professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
         )
         .select_related("area__parent")
-        .order_by("name")
+        .order_by("name_pinyin", "name")
     )
     return [
         {
@@ -281,7 +289,7 @@ COMMITTEE_CATEGORIES = {
 def committees(params: ReportParams) -> Report:
     """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
     rows = _committee_rows(params)
-    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
+    rows.sort(key=lambda r: (sort_key(r["town"]), r["category"] != RateCategory.TOWN, sort_key(r["area"])))
     targets = in_force(COMMITTEE_TARGETS, params.year)
     rates = [
         _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
@@ -349,7 +357,7 @@ def rooms(params: ReportParams) -> Report:
     ≥ 20 officers) that host a stationed room of the matching kind."""
     rows = _room_rows(params)
     order = list(ROOM_ORDER)
-    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
+    rows.sort(key=lambda r: (order.index(r["category"]), sort_key(r["town"]), sort_key(r["host_unit"])))
     targets = in_force(ROOM_TARGETS, params.year)
     rates = [
         _rate(kind, [r for r in rows if r["category"] == kind and r["counted"]], lambda r: r["has_room"], targets)
@@ -434,7 +442,7 @@ def coverage(params: ReportParams) -> Report:
     organizations of their own scope in the rows. Two queries."""
     organizations = list(
         Organization.objects.filter(_existing_on(params), kind__in=[Kind.INDUSTRY, Kind.ADMINISTRATIVE])
-        .order_by("name")
+        .order_by("name_pinyin", "name")
         .values("pk", "name", "kind", "domains", "in_mediation_centre", "department")
     )
     shown = None
@@ -571,7 +579,12 @@ def terms(params: ReportParams) -> Report:
         )
     order = [s.value for s in TERM_ORDER]
     rows.sort(
-        key=lambda r: (order.index(r["status"]), r["term_end"] or datetime.date.max, r["town"], r["organization"])
+        key=lambda r: (
+            order.index(r["status"]),
+            r["term_end"] or datetime.date.max,
+            sort_key(r["town"]),
+            sort_key(r["organization"]),
+        )
     )
     counts = {status: sum(r["status"] == status for r in rows) for status in TermStatus.values}
     return Report(

@@ -27,13 +27,22 @@ def membership_save(*, membership: Membership) -> Membership:
 
 
 def staff_user_save(
-    *, username: str, role: str, area_name: str | None = None, password: str | None = None
+    *,
+    username: str,
+    role: str,
+    area_name: str | None = None,
+    password: str | None = None,
+    name: str | None = None,
 ) -> tuple[User, bool, str | None]:
     """Create or update a login with one role (SPEC §4 add_staff).
 
+    `name` (姓名) is what pages show for the person (User.first_name: the admin's header and
+    Django's get_short_name() read it); None leaves a stored name as it is.
     Returns (user, created, generated_password); a new user without a password
     gets a random one, returned so the caller can hand it over once.
     """
+    if name is not None and len(name.strip()) > User._meta.get_field("first_name").max_length:
+        raise ValidationError(f"姓名“{name.strip()}”过长，最多 {User._meta.get_field('first_name').max_length} 个字。")
     if role not in StaffRole.values:
         raise ValidationError(f"角色“{role}”无效，可选：{'、'.join(StaffRole.values)}。")
     area = None
@@ -55,6 +64,8 @@ def staff_user_save(
         elif created:
             generated = secrets.token_urlsafe(9)
             user.set_password(generated)
+        if name is not None:
+            user.first_name = name.strip()
         user.is_staff = True
         user.is_superuser = False
         user.save()

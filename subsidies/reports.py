@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from registry.kernel.period import Period
+from registry.kernel.pinyin import sort_key
 from registry.kernel.reporting import MONEY_FORMAT, Column, Report, ReportParams
 from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
@@ -108,7 +109,7 @@ def subsidies(params: ReportParams) -> Report:
     for area_id, (name, amount, level) in budget_by_area.items():
         if area_id not in by_area and level != AreaLevel.DISTRICT:
             area_rows.append(_with_budget(_row("area", name, {}, area=name), amount))
-    rows += sorted(area_rows, key=lambda r: r["name"])
+    rows += sorted(area_rows, key=lambda r: sort_key(r["name"]))
 
     kind_order = list(PayoutKind.values)
     by_kind = sorted(payouts.values("kind").annotate(**sums), key=lambda r: kind_order.index(r["kind"]))
@@ -120,7 +121,7 @@ def subsidies(params: ReportParams) -> Report:
     by_mediator = (
         payouts.values("mediator_id", "mediator__name", "mediator__id_number", "area__name")
         .annotate(**sums)
-        .order_by("area__name", "mediator__name", "mediator__id_number")
+        .order_by("area__name", "mediator__name_pinyin", "mediator__name", "mediator__id_number")
     )
     rows += [
         _row(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 
 from registry.kernel.period import Period
+from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score, rate_score
@@ -37,7 +38,7 @@ def training(params: ReportParams) -> Report:
 
     areas = sorted(
         params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS)),
-        key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
+        key=lambda a: (a.level != AreaLevel.DISTRICT, sort_key(a.name)),
     )
     held = dict(
         TrainingSession.objects.filter(window.q_containing("date"), area__in=[a.pk for a in areas])
@@ -51,7 +52,7 @@ def training(params: ReportParams) -> Report:
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(~Exists(attended_in_year))
         .select_related("mediator", "organization__area__parent")
-        .order_by("mediator__name", "mediator__id_number", "organization__name")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number", "organization__name_pinyin")
     )
     untrained: dict[int, dict] = {}
     untrained_by_town: dict[int, set[int]] = {}
@@ -93,7 +94,7 @@ def training(params: ReportParams) -> Report:
         for r in params.scope(Attendance.objects.filter(window.q_containing("session__date")))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
-        .order_by("mediator__name", "mediator__id_number")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number")
     ]
 
     rows = []

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.kernel.excel.admin import KindImportExportMixin
+from registry.kernel.pinyin import pinyin_pattern, pinyin_term
 from registry.kernel.scope import scope_areas, town_areas, visible
 from registry.models import TOWN_LEVELS, Area
 
@@ -33,7 +35,28 @@ class ScopeMixin:
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
 
 
-class ScopedAdmin(KindImportExportMixin, ScopeMixin, SimpleHistoryAdmin):
+class PinyinSearchMixin:
+    """Search and autocomplete also by pinyin: `wjg` and `wangjianguo` find 王建国.
+
+    Set `pinyin_search = ("name_pinyin", "name_initials")` (a registry.kernel.fields.PinyinField
+    sort key and initials). A term typed in Latin letters matches either, besides the
+    ordinary `search_fields`; the scope of `queryset` is kept (only its rows are searched)."""
+
+    pinyin_search: tuple[str, str] | None = None
+
+    def get_search_results(self, request, queryset, search_term):
+        term = pinyin_term(search_term) if self.pinyin_search else None
+        if term is None:
+            return super().get_search_results(request, queryset, search_term)
+        key, initials = self.pinyin_search
+        every = self.model._default_manager.all()
+        by_text, may_have_duplicates = super().get_search_results(request, every, search_term)
+        by_pinyin = every.filter(Q(**{f"{initials}__contains": term}) | Q(**{f"{key}__regex": pinyin_pattern(term)}))
+        found = queryset.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=by_pinyin.values("pk")))
+        return found, may_have_duplicates
+
+
+class ScopedAdmin(KindImportExportMixin, ScopeMixin, PinyinSearchMixin, SimpleHistoryAdmin):
     """Set `import_kind` on a subclass to get Import / Export / template buttons (registry.kernel.excel.admin)."""
 
     list_per_page = 50
@@ -46,6 +69,13 @@ class ScopedAdmin(KindImportExportMixin, ScopeMixin, SimpleHistoryAdmin):
             return
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404("记录不存在，或不在您的管辖范围内。")
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple-history's own select_related() without names replaces its select_related("history_user")
+        # (a nullable key): without this, one user query per listed change
+        return (
+            super().get_history_queryset(request, history_manager, pk_name, object_id).prefetch_related("history_user")
+        )
 
     def history_view(self, request, object_id, extra_context=None):
         self._guard(request, object_id)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from registry.kernel import pinyin
 from registry.kernel.validators import MULTI_VALUE_JOIN, normalize_id_number, normalize_phone, split_multi
 
 
@@ -79,3 +80,66 @@ class MultiValueField(models.CharField):
             )
         kwargs.setdefault("help_text", "多个值用“、”分隔")
         return super().formfield(**kwargs)
+
+
+class PinyinField(models.CharField):
+    """A name's pinyin sort key (`initials=False`) or initials, derived from `source`.
+
+    Kept current by Django itself on save() and bulk_create() (both call `pre_save`);
+    bulk_update() does not, so callers pass their field list through `with_derived_fields`
+    (the import engine does). Never edited by hand.
+    """
+
+    def __init__(self, *args, source: str = "name", person: bool = False, initials: bool = False, **kwargs):
+        self.source, self.person, self.initials = source, person, initials
+        kwargs.setdefault("max_length", 255)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        if self.person:
+            kwargs["person"] = True
+        if self.initials:
+            kwargs["initials"] = True
+        return name, path, args, kwargs
+
+    def derive(self, instance) -> str:
+        compute = pinyin.initials if self.initials else pinyin.sort_key
+        return compute(getattr(instance, self.source) or "", person=self.person)[: self.max_length]
+
+    def pre_save(self, model_instance, add):
+        value = self.derive(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def with_derived_fields(objs, model, fields: list[str]) -> list[str]:
+    """Before a bulk_update of `fields`: refresh the PinyinFields derived from them and
+    return the field list with those added (bulk_update calls no pre_save)."""
+    derived = [f for f in model._meta.concrete_fields if isinstance(f, PinyinField) and f.source in fields]
+    for obj in objs:
+        for f in derived:
+            f.pre_save(obj, False)
+    return [*fields, *(f.name for f in derived if f.name not in fields)]
+
+
+def refresh_derived(model, batch_size: int = 2000) -> int:
+    """Recompute every PinyinField of all `model` rows (the data migration, `refresh_pinyin`).
+
+    Derived data, not a change anyone made: written without history. Returns the rows changed."""
+    derived = [f for f in model._meta.concrete_fields if isinstance(f, PinyinField)]
+    names = [f.attname for f in derived]
+    changed = []
+    rows = model._default_manager.only("pk", *{f.source for f in derived}, *names)
+    for obj in rows.iterator(chunk_size=batch_size):
+        before = [getattr(obj, name) for name in names]
+        for f in derived:
+            f.pre_save(obj, False)
+        if [getattr(obj, name) for name in names] != before:
+            changed.append(obj)
+    model._default_manager.bulk_update(changed, names, batch_size=batch_size)
+    return len(changed)

@@ -50,6 +50,7 @@ from registry.kernel import hooks
 from registry.kernel.excel.headers import HeaderIndex, Recognition, Synonym, footer_text, recognize
 from registry.kernel.excel.reading import UnusableFile, read_sheet
 from registry.kernel.excel.widgets import NaturalKeyWidget, escape_formula, is_blank, normalize_text
+from registry.kernel.fields import with_derived_fields
 from registry.kernel.scope import scope_areas
 
 
@@ -416,6 +417,7 @@ def bulk_create_history(objs: list[models.Model], model: type[models.Model], use
 
 
 def bulk_update_history(objs: list[models.Model], model: type[models.Model], fields: list[str], user) -> None:
+    fields = with_derived_fields(objs, model, fields)  # bulk_update runs no pre_save: refresh the pinyin keys
     for start in range(0, len(objs), WRITE_SLICE):
         bulk_update_with_history(
             objs[start : start + WRITE_SLICE], model, fields, batch_size=BATCH_SIZE, default_user=user

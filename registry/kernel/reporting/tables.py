@@ -3,21 +3,59 @@ so every report (any app's) gets sorting, admin links and the same cell formatti
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from registry.kernel.reporting import Column, Table
 
+LIST_SHOWN = 3  # a longer list in a cell (the staffing report's candidates) shows these and folds the rest
+
+
+def _kind(rows: list[dict], key: str) -> str:
+    """`num` (every value a number: never wraps), `list`, or `text` — the cell's CSS class."""
+    values = [row.get(key) for row in rows if row.get(key) not in (None, "")]
+    if values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values):
+        return "num"
+    return "list" if any(isinstance(v, (list, tuple)) for v in values) else "text"
+
+
+def folded_list(items: list) -> str:
+    """The first LIST_SHOWN items, then the rest behind <details> with the count (printed in full)."""
+    shown, rest = [str(i) for i in items[:LIST_SHOWN]], [str(i) for i in items[LIST_SHOWN:]]
+    if not rest:
+        return "、".join(shown)
+    more = re.fullmatch(r"等共(\d+)人", rest[-1])  # how registry.reports ends a list it cut short
+    total = f"共{more.group(1)}人" if more else f"共{len(items)}项"
+    rest_text = "、".join(rest)
+    return format_html(
+        '{}<details class="more"><summary>…{}，展开</summary>{}</details><span class="print-only">、{}</span>',
+        "、".join(shown),
+        total,
+        rest_text,
+        rest_text,
+    )
+
 
 class ReportColumn(tables.Column):
-    """A report cell: 是/否, lists joined with 、, and a link to the record's admin page."""
+    """A report cell: 是/否, lists joined with 、 (long ones folded), and a link to the record's admin page.
 
-    def __init__(self, spec: Column, **kwargs):
+    Header and cells carry `col-<key>` and `num`/`list`/`text` classes for the stylesheet
+    (registry/static/registry/pages.css): numbers never wrap, names wrap between words."""
+
+    def __init__(self, spec: Column, kind: str = "text", **kwargs):
         self.spec = spec
-        super().__init__(verbose_name=spec.label, accessor=tables.A(spec.key), default="", **kwargs)
+        css = {"class": f"col-{spec.key} {kind}"}
+        super().__init__(
+            verbose_name=spec.label, accessor=tables.A(spec.key), default="", attrs={"th": css, "td": css}, **kwargs
+        )
 
     def render(self, value, record):
+        if isinstance(value, (list, tuple)) and len(value) > LIST_SHOWN:
+            return folded_list(list(value))
         text = self.spec.text(value)
         pk = record.get(self.spec.link_key) if self.spec.link else None
         if pk is None or text == "":
@@ -41,5 +79,5 @@ class ReportTable(tables.Table):
 
 def report_table(table: Table, prefix: str = "") -> ReportTable:
     """A sortable table of `table.rows`; `prefix` keeps each table's sort parameter apart."""
-    columns = [(column.key, ReportColumn(column)) for column in table.columns]
+    columns = [(column.key, ReportColumn(column, _kind(table.rows, column.key))) for column in table.columns]
     return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）")

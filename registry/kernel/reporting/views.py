@@ -22,6 +22,7 @@ from registry.kernel.reporting import (
     report_spec,
     reports,
     run_report,
+    scope_label,
 )
 from registry.kernel.reporting.forms import ReportFilterForm
 from registry.kernel.reporting.tables import report_table
@@ -118,5 +119,7 @@ def dashboard_view(request):
             panels.append({"spec": spec, "error": "该报表暂时无法生成，请联系管理员。"})
             continue
         panels.append({"spec": spec, "report": report, "bars": rate_bars(report)})
-    context.update(panels=panels, params=params, query=request.GET.urlencode())
+    context.update(
+        panels=panels, params=params, query=request.GET.urlencode(), scope=scope_label(request.user, params.town)
+    )
     return render(request, "reports/dashboard.html", context)

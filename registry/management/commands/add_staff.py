@@ -13,13 +13,17 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=StaffRole.values)
         parser.add_argument("--area", help="镇街录入员负责的乡镇/街道名称")
         parser.add_argument("--password")
+        parser.add_argument("--name", help="姓名，页面上显示的是姓名而不是账号，如 王芳")
 
-    def handle(self, *args, username, role, area, password, **options):
+    def handle(self, *args, username, role, area, password, name, **options):
         try:
-            user, created, generated = staff_user_save(username=username, role=role, area_name=area, password=password)
+            user, created, generated = staff_user_save(
+                username=username, role=role, area_name=area, password=password, name=name
+            )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
         verb = "已创建" if created else "已更新"
-        self.stdout.write(f"{verb}账号 {user.username}（{StaffRole(role).label}{'，' + area if area else ''}）")
+        who = f"{user.first_name}（{user.username}）" if user.first_name else user.username
+        self.stdout.write(f"{verb}账号 {who}：{StaffRole(role).label}{'，' + area if area else ''}")
         if generated:
             self.stdout.write(f"初始密码：{generated}")

@@ -9,11 +9,11 @@ from registry.kernel.roles import StaffRole
 from registry.services import staff_user_save
 
 DEMO_PASSWORD = "demo12345"
-DEMO_LOGINS = [
-    ("demo_bureau", StaffRole.BUREAU, None),
-    ("demo_clerk", StaffRole.CLERK, "新山村街道"),
-    ("demo_hr", StaffRole.HR, None),
-    ("demo_finance", StaffRole.FINANCE, None),
+DEMO_LOGINS = [  # login, role, town (clerks), 姓名 (synthetic, like the rest of the demo)
+    ("demo_bureau", StaffRole.BUREAU, None, "陈立新"),
+    ("demo_clerk", StaffRole.CLERK, "新山村街道", "王芳"),
+    ("demo_hr", StaffRole.HR, None, "刘洋"),
+    ("demo_finance", StaffRole.FINANCE, None, "赵敏"),
 ]
 
 
@@ -25,8 +25,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in hooks.get(hooks.DEMO_SEEDER):  # each app registers its own, in INSTALLED_APPS order
                 import_string(path)(rng)
-            for username, role, area in DEMO_LOGINS:
-                staff_user_save(username=username, role=role, area_name=area, password=DEMO_PASSWORD)
+            for username, role, area, name in DEMO_LOGINS:
+                staff_user_save(username=username, role=role, area_name=area, password=DEMO_PASSWORD, name=name)
         self.stdout.write("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD)
-        for username, role, area in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<14}{StaffRole(role).label}{'（' + area + '）' if area else ''}")
+        for username, role, area, name in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<14}{name} · {StaffRole(role).label}{'（' + area + '）' if area else ''}")
