@@ -124,4 +124,6 @@ def test_the_idle_time_is_a_setting():
     code = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
     result = run_manage("shell", "-c", code, DJANGO_DEBUG="1", SESSION_IDLE_HOURS="2")
     assert result.stdout.strip().splitlines()[-1] == "7200", result.stderr
-    assert "SESSION_IDLE_HOURS must be an integer" in run_manage("check", DJANGO_DEBUG="1", SESSION_IDLE_HOURS="x").stderr
+    assert (
+        "SESSION_IDLE_HOURS must be an integer" in run_manage("check", DJANGO_DEBUG="1", SESSION_IDLE_HOURS="x").stderr
+    )

@@ -372,7 +372,11 @@ class KindResource(resources.ModelResource):
     # ---- export ---------------------------------------------------------------------------------
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
-        if isinstance(field.widget, IdNumberWidget) and value:
+        widget = field.widget
+        shows_id = isinstance(widget, IdNumberWidget) or (
+            isinstance(widget, NaturalKeyWidget) and widget.field == "id_number"  # a mediator named by ID
+        )
+        if shows_id and value:
             if self.masked:
                 value = mask_id_number(value)
             else:
