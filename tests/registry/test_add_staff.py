@@ -46,3 +46,11 @@ def test_new_user_without_password_gets_one_printed(district, capsys):
     out = capsys.readouterr().out
     password = out.split("初始密码：")[1].strip()
     assert User.objects.get(username="qian").check_password(password)
+
+
+def test_a_weak_password_is_refused_in_chinese(district):
+    with pytest.raises(CommandError, match="密码不符合要求：.*太常见"):
+        call_command("add_staff", "zhou", "--role", "hr", "--password", "password")
+    with pytest.raises(CommandError, match="太相似"):
+        call_command("add_staff", "zhoujielun", "--role", "hr", "--password", "zhoujielun1")
+    assert not User.objects.filter(username__startswith="zhou").exists()
