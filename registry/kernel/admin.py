@@ -49,7 +49,7 @@ class PersonalDataMixin:
     numbers — a change page, a list page, a historical version — is recorded (registry.kernel.privacy).
 
     `list_id_number`: the attribute path ("id_number", "mediator__id_number") of the ID number
-    a list column named "id_number" shows; lists show "masked_id_number" instead to hr and finance.
+    a list column named "id_number" shows; hr and finance get a masked column in its place.
     """
 
     list_id_number: str | None = None
@@ -61,7 +61,8 @@ class PersonalDataMixin:
         shown = super().get_list_display(request)
         if sees_full_numbers(request.user):
             return shown
-        return [{"id_number": "masked_id_number", "phone": "masked_phone"}.get(f, f) for f in shown]
+        columns = {"id_number": self._masked_id_column(), "phone": "masked_phone"}
+        return [columns.get(f, f) for f in shown]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -84,11 +85,14 @@ class PersonalDataMixin:
             obj = getattr(obj, step, None)
         return obj or ""
 
-    @admin.display(description="身份证号")
-    def masked_id_number(self, obj) -> str:
-        return mask_id_number(self._person_id(obj))
+    def _masked_id_column(self):
+        @admin.display(description="身份证号", ordering=self.list_id_number or "id_number")
+        def masked_id_number(obj) -> str:
+            return mask_id_number(self._person_id(obj))
 
-    @admin.display(description="联系电话")
+        return masked_id_number
+
+    @admin.display(description="联系电话", ordering="phone")
     def masked_phone(self, obj) -> str:
         return mask_phone(obj.phone) if obj.phone else ""
 
