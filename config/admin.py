@@ -16,6 +16,7 @@ TASKS: dict[str, list[str]] = {
     "training": ["trainingsession", "attendance"],
     "subsidies": ["payout", "subsidystandard", "budget"],
     "branding": ["commendation", "studio"],
+    "axes": ["accessattempt", "accessfailurelog", "accesslog"],
     "auth": ["user", "group"],
 }
 TASK_NAMES = {"auth": "账号与权限"}

@@ -1,5 +1,6 @@
 """Settings: SQLite by default, everything else from the environment (SPEC §6)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tables2",
+    "config.apps.LoginSecurityConfig",  # django-axes: failed-login throttling (logins and sessions block below)
     "registry",
     "training",
     "subsidies",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes documents: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,9 +99,6 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -125,6 +125,35 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# ---- Logins and sessions (issue 17; docs/安全与个人信息.md) -------------------------------------
+# Failed-login throttling by django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one IP address, that pair is locked for AXES_COOLOFF_MINUTES; the bureau unlocks earlier by
+# deleting the attempt in the admin (访问尝试). Axes' backend must come first and needs `request`
+# in authenticate() (the login form passes it; tests: client.login(request=HttpRequest(), ...)).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # the Chinese lockout page
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试或联系区司法局管理员解锁。"
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+# Django's four standard validators; their messages come in Chinese from Django's own translations.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A session ends after SESSION_IDLE_HOURS without a request (every request renews it) and when
+# the browser closes.
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_HOURS", "8") * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Uploads: an Excel roster of 100k rows is ~10 MB; refuse anything far larger up front.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(30 * 1024 * 1024))

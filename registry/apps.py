@@ -78,6 +78,13 @@ class RegistryConfig(AppConfig):
                     },
                     StaffRole.HR: {f"registry.{m}": VIEW for m in roster},
                     StaffRole.FINANCE: {f"registry.{m}": VIEW for m in roster},
+                    # besides every registry permission (the access records among them): django-axes'
+                    # login records, read; deleting an attempt unlocks that username and address
+                    StaffRole.BUREAU: {
+                        "axes.accessattempt": ("view", "delete"),
+                        "axes.accessfailurelog": VIEW,
+                        "axes.accesslog": VIEW,
+                    },
                 },
             ),
         )

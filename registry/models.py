@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.kernel.fields import IdNumberField, MultiValueField, PhoneField, PinyinField
@@ -630,3 +631,33 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.column or '（不导入）'}"
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "查看", "查看页面"
+    EXPORT = "导出", "导出/下载"
+
+
+class PersonalDataAccess(models.Model):
+    """One row per page view or download that showed whole resident ID numbers (个人信息保护法):
+    who, when, what and how many people. Written by registry.kernel.privacy.record_access only;
+    nobody edits or deletes it (the model has a view permission and no other)."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField("用户名", max_length=150, db_index=True)  # kept when the account is deleted
+    kind = models.CharField("方式", max_length=8, choices=AccessKind.choices)
+    what = models.CharField("内容", max_length=200)
+    path = models.CharField("地址", max_length=500)
+    person_count = models.PositiveIntegerField("涉及人数")
+    id_numbers = models.TextField("涉及的身份证号", help_text="以空格分隔")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "个人信息访问记录"
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.kind} {self.what}（{self.person_count}人）"

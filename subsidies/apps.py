@@ -52,7 +52,12 @@ class SubsidiesConfig(AppConfig):
                         "subsidies.subsidystandard": VIEW,
                         "subsidies.budget": VIEW,
                     },
-                    StaffRole.HR: {"subsidies.payout": VIEW},
+                    # hr reads everything: claims, standards and budgets (SPEC §5)
+                    StaffRole.HR: {
+                        "subsidies.payout": VIEW,
+                        "subsidies.subsidystandard": VIEW,
+                        "subsidies.budget": VIEW,
+                    },
                     # finance pays what the bureau approved: no change, so amounts are read-only to it
                     StaffRole.FINANCE: {
                         "subsidies.payout": ("view", "pay"),

@@ -148,6 +148,7 @@ class TrainingSessionAdmin(ScopedAdmin):
 class AttendanceAdmin(ScopedAdmin):
     import_kind = "attendance"
     list_display = ["mediator", "id_number", "session", "session_area", "session_date", "session_hours"]
+    list_id_number = "mediator__id_number"  # masked for hr and finance (ScopedAdmin)
     list_filter = [SessionYearFilter, SessionOrganizerFilter]
     search_fields = ["mediator__name", "mediator__id_number", "session__code", "session__name"]
     list_select_related = ["mediator", "session__area"]

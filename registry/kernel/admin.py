@@ -11,11 +11,123 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.kernel.excel.admin import KindImportExportMixin
+from registry.kernel.fields import IdNumberField, PhoneField
 from registry.kernel.pinyin import pinyin_pattern, pinyin_term
+from registry.kernel.privacy import record_access, sees_full_numbers
 from registry.kernel.scope import scope_areas, town_areas, visible
-from registry.models import TOWN_LEVELS, Area
+from registry.kernel.validators import mask_id_number, mask_phone
+from registry.models import TOWN_LEVELS, AccessKind, Area
+
+FIELD_MASKS = {IdNumberField: mask_id_number, PhoneField: mask_phone}
+
+
+def masked_field_display(field):
+    """A read-only admin field showing `field` (an ID or phone number) masked."""
+    mask = FIELD_MASKS[type(field)]
+
+    @admin.display(description=field.verbose_name)
+    def show(obj) -> str:
+        value = getattr(obj, field.name, "")
+        return mask(value) if value else "—"
+
+    show.__name__ = f"masked_{field.name}"
+    return show
+
+
+class MaskingHistoryHelper(HistoricalRecordContextHelper):
+    """History list: a change of an ID or phone number is shown masked (hr and finance)."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        mask = FIELD_MASKS.get(type(self.model._meta.get_field(change.field)))
+        return mask(str(value)) if mask and value else value
+
+
+class PersonalDataMixin:
+    """Whole ID and phone numbers only for roles that keep the roster; each view of whole ID
+    numbers — a change page, a list page, a historical version — is recorded (registry.kernel.privacy).
+
+    `list_id_number`: the attribute path ("id_number", "mediator__id_number") of the ID number
+    a list column named "id_number" shows; hr and finance get a masked column in its place.
+    """
+
+    list_id_number: str | None = None
+
+    def _masked_fields(self) -> dict[str, object]:
+        return {f.name: masked_field_display(f) for f in self.model._meta.concrete_fields if type(f) in FIELD_MASKS}
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if sees_full_numbers(request.user):
+            return shown
+        columns = {"id_number": self._masked_id_column(), "phone": "masked_phone"}
+        return [columns.get(f, f) for f in shown]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_full_numbers(request.user):
+            return fieldsets
+        masked = self._masked_fields()
+        return [
+            (name, {**opts, "fields": list(dict.fromkeys(masked.get(f, f) for f in opts["fields"]))})
+            for name, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if sees_full_numbers(request.user):
+            return readonly
+        return readonly + list(self._masked_fields().values())
+
+    def _person_id(self, obj) -> str:
+        for step in (self.list_id_number or "id_number").split("__"):
+            obj = getattr(obj, step, None)
+        return obj or ""
+
+    def _masked_id_column(self):
+        @admin.display(description="身份证号", ordering=self.list_id_number or "id_number")
+        def masked_id_number(obj) -> str:
+            return mask_id_number(self._person_id(obj))
+
+        return masked_id_number
+
+    @admin.display(description="联系电话", ordering="phone")
+    def masked_phone(self, obj) -> str:
+        return mask_phone(obj.phone) if obj.phone else ""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if sees_full_numbers(request.user):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskingHistoryHelper(self.model, historical_record)
+
+    def _record_page(self, request, response, what: str) -> None:
+        """A change page or historical version of a person whose whole ID number the form shows."""
+        original = (getattr(response, "context_data", None) or {}).get("original")
+        has_id = any(isinstance(f, IdNumberField) for f in self.model._meta.concrete_fields)
+        if response.status_code == 200 and original is not None and has_id and sees_full_numbers(request.user):
+            record_access(request, kind=AccessKind.VIEW, what=what, id_numbers=[original.id_number])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._record_page(request, response, f"{self.opts.verbose_name}：{unquote(object_id)}")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._record_page(request, response, f"{self.opts.verbose_name}历史版本：{unquote(object_id)}")
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if self.list_id_number and changelist is not None and sees_full_numbers(request.user):
+            shown = "id_number" in self.get_list_display(request)
+            numbers = [self._person_id(obj) for obj in changelist.result_list] if shown else []
+            record_access(request, kind=AccessKind.VIEW, what=f"{self.opts.verbose_name}列表", id_numbers=numbers)
+        return response
 
 
 class ScopeMixin:
@@ -56,7 +168,7 @@ class PinyinSearchMixin:
         return found, may_have_duplicates
 
 
-class ScopedAdmin(KindImportExportMixin, ScopeMixin, PinyinSearchMixin, SimpleHistoryAdmin):
+class ScopedAdmin(PersonalDataMixin, KindImportExportMixin, ScopeMixin, PinyinSearchMixin, SimpleHistoryAdmin):
     """Set `import_kind` on a subclass to get Import / Export / template buttons (registry.kernel.excel.admin)."""
 
     list_per_page = 50

@@ -239,3 +239,10 @@ def normalize_amount(value: object, label: str = "金额", positive: bool = True
 def mask_id_number(number: str) -> str:
     """500104********0018: the birth date, the most sensitive part, is hidden."""
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: the first three and last four digits stay; a short number keeps its last two."""
+    if len(phone) > 7:
+        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+    return f"{'*' * (len(phone) - 2)}{phone[-2:]}" if len(phone) > 2 else phone

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from registry.kernel.scope import scope_areas
 
@@ -11,7 +12,8 @@ def test_creates_a_clerk_who_can_sign_in_with_scope(district, client):
     assert user.is_staff and not user.is_superuser
     assert [g.name for g in user.groups.all()] == ["镇街录入员"]
     assert set(scope_areas(user)) == {district.a, district.a1}
-    assert client.login(username="wang", password="s3cret-pw")
+    # django-axes needs the request in authenticate() (axes docs: pass one to the test client's login)
+    assert client.login(request=HttpRequest(), username="wang", password="s3cret-pw")
     assert client.get("/admin/").status_code == 200
 
 
@@ -44,3 +46,11 @@ def test_new_user_without_password_gets_one_printed(district, capsys):
     out = capsys.readouterr().out
     password = out.split("初始密码：")[1].strip()
     assert User.objects.get(username="qian").check_password(password)
+
+
+def test_a_weak_password_is_refused_in_chinese(district):
+    with pytest.raises(CommandError, match="密码不符合要求：.*太常见"):
+        call_command("add_staff", "zhou", "--role", "hr", "--password", "password")
+    with pytest.raises(CommandError, match="太相似"):
+        call_command("add_staff", "zhoujielun", "--role", "hr", "--password", "zhoujielun1")
+    assert not User.objects.filter(username__startswith="zhou").exists()

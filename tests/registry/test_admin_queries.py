@@ -75,5 +75,7 @@ def test_changelist_queries_do_not_grow_with_rows(users, district, client_as, ro
 def test_mediator_changelist_query_budget(users, district, client_as, django_assert_max_num_queries):
     populate(district, 0, 60)
     client = client_as(users.clerk_a)
-    with django_assert_max_num_queries(12):
+    # 12, plus (issue 17) one access-record insert for the whole ID numbers the list shows and
+    # the idle-timeout session renewal (SESSION_SAVE_EVERY_REQUEST: an UPDATE in a savepoint)
+    with django_assert_max_num_queries(16):
         assert client.get("/admin/registry/mediator/").status_code == 200

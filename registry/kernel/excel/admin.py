@@ -31,6 +31,8 @@ from registry.kernel.excel.engine import INVALID, STATUS_LABELS, ImportResult, i
 from registry.kernel.excel.headers import HeaderProblem, header_key
 from registry.kernel.excel.reading import MAX_FILE_BYTES, UnusableFile
 from registry.kernel.excel.writing import export_xlsx, mark_errors, template_xlsx, xlsx_response
+from registry.kernel.privacy import record_access
+from registry.models import AccessKind
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "registry-imports"
 SESSION_KEY = "registry_pending_import"
@@ -84,7 +86,10 @@ class KindImportExportMixin:
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)  # the user's filters and search, scoped
         queryset = changelist.get_queryset(request)
-        data = export_xlsx(resource_for(self.import_kind, request.user), queryset)
+        resource = resource_for(self.import_kind, request.user)  # masks numbers for hr and finance
+        data = export_xlsx(resource, queryset)
+        what = f"导出：{self.opts.verbose_name}"
+        record_access(request, kind=AccessKind.EXPORT, what=what, id_numbers=resource.exported_id_numbers)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(data, f"{self.opts.verbose_name}-{stamp}.xlsx")
 

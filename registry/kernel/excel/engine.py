@@ -49,9 +49,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from registry.kernel import hooks
 from registry.kernel.excel.headers import HeaderIndex, Recognition, Synonym, footer_text, recognize
 from registry.kernel.excel.reading import UnusableFile, read_sheet
-from registry.kernel.excel.widgets import NaturalKeyWidget, escape_formula, is_blank, normalize_text
+from registry.kernel.excel.widgets import (
+    IdNumberWidget,
+    NaturalKeyWidget,
+    PhoneWidget,
+    escape_formula,
+    is_blank,
+    normalize_text,
+)
 from registry.kernel.fields import with_derived_fields
+from registry.kernel.privacy import sees_full_numbers
 from registry.kernel.scope import scope_areas
+from registry.kernel.validators import mask_id_number, mask_phone
 
 
 def import_kinds() -> dict[str, str]:
@@ -219,6 +228,8 @@ class KindResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.masked = not sees_full_numbers(user)  # hr and finance export masked numbers
+        self.exported_id_numbers: set[str] = set()  # the whole ID numbers an export wrote (access record)
 
     # ---- columns -------------------------------------------------------------------------
     def columns(self) -> dict[str, Any]:
@@ -402,7 +413,19 @@ class KindResource(resources.ModelResource):
 
     # ---- export ---------------------------------------------------------------------------------
     def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
+        value = super().export_field(field, instance, **kwargs)
+        widget = field.widget
+        shows_id = isinstance(widget, IdNumberWidget) or (
+            isinstance(widget, NaturalKeyWidget) and widget.field == "id_number"  # a mediator named by ID
+        )
+        if shows_id and value:
+            if self.masked:
+                value = mask_id_number(value)
+            else:
+                self.exported_id_numbers.add(value)
+        elif isinstance(field.widget, PhoneWidget) and value and self.masked:
+            value = mask_phone(value)
+        return escape_formula(value)
 
     def export_queryset(self, queryset):
         """Hook: what the export iterates for a (scoped) changelist queryset."""

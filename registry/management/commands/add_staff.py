@@ -1,3 +1,5 @@
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="姓名，页面上显示的是姓名而不是账号，如 王芳")
 
     def handle(self, *args, username, role, area, password, name, **options):
+        if password:  # the same rules as the admin's password forms (settings.AUTH_PASSWORD_VALIDATORS)
+            try:
+                validate_password(password, User(username=username))
+            except ValidationError as exc:
+                raise CommandError("密码不符合要求：" + "".join(exc.messages)) from None
         try:
             user, created, generated = staff_user_save(
                 username=username, role=role, area_name=area, password=password, name=name
