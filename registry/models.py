@@ -455,6 +455,7 @@ class MembershipQuerySet(ScopedQuerySet):
 # this name (migration 0002; tests/registry/test_full_time_concurrency.py checks the name).
 FULL_TIME_CONSTRAINT = "registry_membership_one_full_time_post"
 FULL_TIME_RULE = "同一时间只能担任一个专职职务"
+END_BEFORE_START = "离任日期不能早于任职日期。"
 
 
 class Membership(models.Model):
@@ -483,7 +484,7 @@ class Membership(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="registry_membership_end_after_start",
-                violation_error_message="离任日期不能早于任职日期。",
+                violation_error_message=END_BEFORE_START,
             ),
         ]
 
@@ -530,7 +531,7 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "离任日期不能早于任职日期。"})
+            raise ValidationError({"end_date": END_BEFORE_START})
         self.validate_one_full_time_post()
 
 

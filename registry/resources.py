@@ -39,6 +39,7 @@ from registry.kernel.excel.widgets import (
     TextWidget,
 )
 from registry.models import (
+    END_BEFORE_START,
     KNOWN_DOMAINS,
     PERSON_CATEGORIES,
     Area,
@@ -506,7 +507,7 @@ class MediatorResource(KindResource):
             post_old = None if post is None else {n: getattr(post, n) for n in ("role", "employment", "end_date")}
             post = self._apply_post_row(row, post, post_old, org)
             if post.start_date and post.end_date and post.end_date < post.start_date:
-                ctx.error(row, "离任日期", "离任日期不能早于任职日期。")
+                ctx.error(row, "离任日期", END_BEFORE_START)
                 continue
             planned.append((row, post))
             if post_old is None or person_is_new:

@@ -1,5 +1,7 @@
 """Rules 3–5 (experts, committees, rooms) on the hand-worked district (report_district.py)."""
 
+import datetime
+
 import pytest
 
 from registry.kernel.reporting import ReportParams, run_report
@@ -98,6 +100,13 @@ def test_rooms_2021_with_the_20_officer_rule(place):
         "信访事项调解室": (1, 1, 1.0, 0.8),
         "驻派出所调解室": (2, 0, 0.0, 0.6),
     }
+
+
+@pytest.mark.parametrize("name", ["committees", "rooms"])
+def test_no_coverage_target_before_2021(place, name):
+    """Committee and room coverage targets fall due at the end of 2021: none for 2020."""
+    report = run(name, datetime.date(2020, 12, 31), 2020)
+    assert report.rates and all(rate.target is None for rate in report.rates)
 
 
 def test_rooms_2022(place):

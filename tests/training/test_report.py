@@ -70,6 +70,12 @@ def test_before_the_policy_there_is_no_requirement(year):
     assert all(rate.target is None for rate in report(as_of="2019-12-31", year=2019).rates)
 
 
+def test_the_requirement_is_in_force_from_2020(year):
+    """Item 17: from 2020 the district holds ≥ 1 and every town/street ≥ 2 sessions a year."""
+    rows = by_area(report(as_of="2020-12-31", year=2020))
+    assert (rows["大渡口区"]["required"], rows["新山村街道"]["required"], rows["跃进村街道"]["required"]) == (1, 2, 2)
+
+
 def test_clerk_sees_only_own_town(year, users):
     result = report(user=users.clerk_a)
     assert [row["area"] for row in result.rows] == ["新山村街道"]

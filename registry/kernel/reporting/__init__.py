@@ -4,8 +4,9 @@ How an app adds a report (training, subsidies and branding do exactly this):
 
 1. In `<app>/reports.py` write `def <name>(params: ReportParams) -> Report`. Limit every
    queryset with `params.scope(qs)` (user scope + the page's town filter), use
-   `params.as_of` / `params.year`, read targets with `policy.in_force(TABLE, params.year)`,
-   build rates with `Rate.of(...)`, and keep the query count constant (annotate, don't loop).
+   `params.as_of` / `params.year`, read targets from the app's own `policy.py` with
+   `registry.kernel.policy.in_force(TABLE, params.year)`, build rates with `Rate.of(...)`,
+   and keep the query count constant (annotate, don't loop).
 2. Register a `ReportSpec` in the app's `AppConfig.ready()`:
    `hooks.register(hooks.REPORT, ReportSpec(...))`. That is all: `manage.py report NAME`
    (text/json/xlsx), the web page `/reports/NAME/` with its .xlsx download, the admin
