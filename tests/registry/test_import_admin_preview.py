@@ -29,6 +29,7 @@ def test_preview_lists_every_row_errors_first_and_pages(client_as, users, distri
     preview = upload(client, xlsx([header, *rows]))
     first = [r[:2] for r in preview.context["page_obj"]]
     assert first == [[5, "invalid"], [2, "created"], [3, "created"]]  # the bad row first, then in order
+    assert preview.context["page_obj"][0][2] == "人3"  # what the bad row is about
     page = preview.content.decode()
     assert "身份证号应为18位" in page and "新增" in page and "第 1 / 2 页" in page
     token = preview.context["token"]

@@ -223,7 +223,7 @@ class KindImportExportMixin:
         by_row: dict[int, list[list[str]]] = {}
         for e in result.errors:
             by_row.setdefault(e.row, []).append([e.column, e.message])
-        rows = [[r.number, r.status if r.number not in by_row else INVALID, r.label] for r in result.rows]
+        rows = [[r.number, r.status if r.number not in by_row else INVALID, r.label or _hint(r)] for r in result.rows]
         rows.sort(key=lambda r: (r[1] != INVALID, r[0]))  # errors first, then in sheet order
         current = {
             column: (header, "mapped" if saved.get(header_key(header)) == column else "synonym")
@@ -329,3 +329,8 @@ class KindImportExportMixin:
         request.session.pop(SESSION_KEY, None)
         messages.success(request, f"已导入“{pending.get('filename')}”：{result.summary()}")
         return HttpResponseRedirect(context["changelist_url"])
+
+
+def _hint(row) -> str:
+    """What a bad row is about (its first text cell, a name usually), for a row the plan never labelled."""
+    return next((v for v in row.values.values() if isinstance(v, str) and v), "")
