@@ -21,11 +21,6 @@ def test_a_long_list_shows_the_first_few_and_folds_the_rest_behind_its_count():
     assert '<span class="print-only">、丁、戊</span>' in html  # a printed page shows them all
 
 
-def test_a_list_cut_short_by_the_report_counts_everyone():
-    html = str(folded_list(["甲", "乙", "丙", "丁", "等共12人"]))
-    assert "…共12人，展开" in html
-
-
 def test_staffing_page_folds_candidates_and_marks_number_cells(district, users, client_as):
     for n in range(6):
         make_post(make_mediator(f"兼职{n}", make_id(seq=60 + n)), district.org_a, employment=Employment.PART_TIME)

@@ -3,7 +3,6 @@ so every report (any app's) gets sorting, admin links and the same cell formatti
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -28,8 +27,7 @@ def folded_list(items: list) -> str:
     shown, rest = [str(i) for i in items[:LIST_SHOWN]], [str(i) for i in items[LIST_SHOWN:]]
     if not rest:
         return "、".join(shown)
-    more = re.fullmatch(r"等共(\d+)人", rest[-1])  # how registry.reports ends a list it cut short
-    total = f"共{more.group(1)}人" if more else f"共{len(items)}项"
+    total = f"共{len(items)}项"
     rest_text = "、".join(rest)
     return format_html(
         '{}<details class="more"><summary>…{}，展开</summary>{}</details><span class="print-only">、{}</span>',
@@ -54,8 +52,9 @@ class ReportColumn(tables.Column):
         )
 
     def render(self, value, record):
-        if isinstance(value, (list, tuple)) and len(value) > LIST_SHOWN:
-            return folded_list(list(value))
+        shown = self.spec.display(value) if self.spec.display is not None and value is not None else value
+        if isinstance(shown, (list, tuple)) and len(shown) > LIST_SHOWN:
+            return folded_list(list(shown))
         text = self.spec.text(value)
         pk = record.get(self.spec.link_key) if self.spec.link else None
         if pk is None or text == "":
