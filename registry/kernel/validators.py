@@ -40,6 +40,14 @@ def clean_text(value: object) -> str:
     return re.sub(r"\s+", " ", str(value).replace("\u3000", " ")).strip()
 
 
+# GB/T 2260 province-level codes (the first two digits of a 身份证号), plus 71/81/82/83 for the
+# residence permits of Taiwan, Hong Kong and Macao residents. A code outside this list is a typo
+# or a fake; an unknown or renamed county inside a known province stays information only.
+PROVINCE_CODES = frozenset(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46]
+    + [50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+)
+
 _ROUNDED_NUMBER = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 
 
@@ -83,6 +91,12 @@ def _normalize_id_text(value: str) -> str:
         raise ValidationError(f"身份证号应为18位，“{value}”是{len(number)}位。", code="length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(f"身份证号“{value}”格式不正确：前17位应为数字，最后一位为数字或X。", code="format")
+    if int(number[:2]) not in PROVINCE_CODES:
+        raise ValidationError(
+            f"身份证号“{number}”的前两位 {number[:2]} 不是省级行政区划代码（如 50 重庆、51 四川、11 北京），"
+            "请核对号码是否录错。",
+            code="province",
+        )
     try:
         birth = ric.get_birth_date(number)
     except Exception:
