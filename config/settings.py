@@ -95,6 +95,16 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
     )
 }
+# SQLite for a small bureau (several clerks importing on a busy morning): WAL lets readers go on
+# while one writes; every transaction takes the write lock when it begins (IMMEDIATE) and waits up
+# to SQLITE_BUSY_TIMEOUT seconds for it, so concurrent imports queue instead of failing with
+# "database is locked" halfway through. See docs/robustness.md.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", "60"),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
