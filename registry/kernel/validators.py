@@ -33,9 +33,9 @@ def halfwidth(value: str) -> str:
     return value.translate(_FULLWIDTH)
 
 
-# Control characters (a NUL PostgreSQL cannot store, _x0001_ escapes from other programs) carry
+# C0 and C1 control characters (a NUL PostgreSQL cannot store, _x0001_ escapes from other programs) carry
 # nothing a clerk typed: dropped. Tab and line breaks are whitespace and collapse to a space.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def clean_text(value: object) -> str:

@@ -87,7 +87,7 @@ def run(kind: str, data: bytes, tmp_path, *args: str) -> tuple[int, dict]:
         call_command("import_xlsx", kind, str(path), "--format", "json", *args, stdout=out, stderr=io.StringIO())
     except SystemExit as exc:
         code = exc.code
-    lines = out.getvalue().strip().splitlines()
+    lines = out.getvalue().strip().split("\n")  # \x85 or \u2028 inside a JSON string is no line break
     assert len(lines) == 1, f"expected one JSON line, got {out.getvalue()!r}"
     return code, json.loads(lines[0])
 
