@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -55,6 +56,10 @@ class ScopedAdmin(KindImportExportMixin, ScopeMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._guard(request, object_id)
+        if request.method == "POST" and self.revert_disabled(request):
+            # simple-history only hides the revert button; its form would still save a POST,
+            # even from a read-only role. Reverting is off here (restore: the 恢复 path).
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
