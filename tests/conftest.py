@@ -18,7 +18,7 @@ PASSWORD = "pw-for-tests-1"
 # Property-based tests (tests/robustness): `ci` is what every run uses — a fixed seed and few
 # examples, well under a minute; `long` is the on-demand search (HYPOTHESIS_PROFILE=long), whose
 # last result is in docs/robustness.md.
-hypothesis_settings.register_profile("ci", max_examples=15, derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile("ci", max_examples=10, derandomize=True, deadline=None, database=None)
 hypothesis_settings.register_profile(
     "long", max_examples=int(os.getenv("HYPOTHESIS_MAX_EXAMPLES", "1500")), deadline=None
 )

@@ -86,3 +86,20 @@ def test_history_form_cannot_be_posted_to_revert(district, users, client_as):
         assert response.status_code == 403
     person.refresh_from_db()
     assert person.phone == "13800000003"
+
+
+def test_sign_ins_deleted_with_the_person_come_back(district, users):
+    from registry.services import mediator_restore
+    from training.models import Attendance, TrainingSession
+
+    person = make_mediator("签到者")
+    make_post(person, district.org_a)
+    session = TrainingSession.objects.create(
+        code="QX-2023-09", name="区级培训", area=district.district, date=datetime.date(2023, 5, 10)
+    )
+    Attendance.objects.create(session=session, mediator=person)
+    pk = person.pk
+    person.delete()
+    assert not Attendance.objects.exists()
+    mediator_restore(mediator_id=pk, user=users.bureau)
+    assert Attendance.objects.get().mediator_id == pk
