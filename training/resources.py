@@ -42,8 +42,6 @@ class HoursWidget(Widget):
             raise ValueError(f"学时“{text}”过大，一次培训的学时应小于1000。")
         if hours != hours.quantize(Decimal("0.1")):
             raise ValueError(f"学时“{text}”最多保留1位小数，如 2.5。")
-        if hours >= 1000:
-            raise ValueError(f"学时“{text}”过大，一次培训的学时应小于1000。")
         return hours.quantize(Decimal("0.1"))
 
     def render(self, value, obj=None, **kwargs) -> str:

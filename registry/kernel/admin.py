@@ -92,7 +92,7 @@ class SetBasedInlineFormSet(BaseInlineFormSet):
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
-        if self.instance.pk is not None and form.instance.pk is not None:
+        if self.instance.pk is not None and getattr(form.instance, self.fk.attname) == self.instance.pk:
             self.fk.set_cached_value(form.instance, self.instance)  # __str__ of a row names its parent
         for name, field in form.fields.items():
             widget = getattr(field.widget, "widget", field.widget)  # inside RelatedFieldWidgetWrapper
