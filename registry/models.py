@@ -431,8 +431,8 @@ class DemoRecord(models.Model):
     claims, sign-ins or honours for people it did not create.
     """
 
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name="数据类型", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField("记录编号")
 
     class Meta:
         verbose_name = verbose_name_plural = "演示数据记录"

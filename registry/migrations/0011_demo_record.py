@@ -16,8 +16,8 @@ class Migration(migrations.Migration):
             name='DemoRecord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+                ('object_id', models.PositiveBigIntegerField(verbose_name='记录编号')),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='数据类型')),
             ],
             options={
                 'verbose_name': '演示数据记录',
