@@ -8,7 +8,7 @@ import random
 
 from branding.models import Commendation, Studio, StudioStatus
 from branding.models import CommendationLevel as Level
-from registry.demo import TOWNS, upsert
+from registry.demo import TOWNS, demo_pks, upsert
 from registry.models import Membership, Organization, OrganizationKind, Role
 
 METHODS = [
@@ -34,7 +34,12 @@ def seed(rng: random.Random) -> None:
     # Namesakes: the directors of the town committees, taken in a fixed order (not from rng,
     # so the studios stay the same whatever other seeders draw).
     directors = list(
-        Membership.objects.filter(organization__kind=OrganizationKind.TOWN, role=Role.DIRECTOR, end_date__isnull=True)
+        Membership.objects.filter(
+            organization__kind=OrganizationKind.TOWN,
+            role=Role.DIRECTOR,
+            end_date__isnull=True,
+            pk__in=demo_pks(Membership),  # honours only for the demo's own people
+        )
         .select_related("mediator", "organization__area")
         .order_by("organization__name")[: len(TOWNS)]
     )
@@ -66,7 +71,7 @@ def seed(rng: random.Random) -> None:
                 },
             )
 
-    committees = Organization.objects.filter(kind=OrganizationKind.TOWN).order_by("name")
+    committees = Organization.objects.filter(kind=OrganizationKind.TOWN, pk__in=demo_pks(Organization)).order_by("name")
     for i, org in enumerate(committees[:5]):
         title, level, issuer, number = COLLECTIVE_TITLES[i % len(COLLECTIVE_TITLES)]
         day = datetime.date(2021 + i % 3, 1, 15)

@@ -5,10 +5,13 @@ import datetime
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from registry.kernel import hooks
@@ -34,7 +37,7 @@ from registry.models import (
     staffing_required,
 )
 from registry.policy import STAFFING_QUOTAS, TERM_WARNING_DAYS, TERM_YEARS, short_of_quota, staffing_shortfall
-from registry.services import membership_save
+from registry.services import deleted_mediators, mediator_restore, membership_save
 
 
 def today() -> datetime.date:
@@ -315,6 +318,63 @@ class MediatorAdmin(SavesPostsThroughService, ScopedAdmin):
     @admin.display(description="身份证登记地（仅供参考）")
     def birth_place(self, obj) -> str:
         return id_birth_place(obj.id_number) if obj.id_number else "—"
+
+    # ---- 恢复: a deleted mediator comes back from simple-history (its revert form is disabled) ----
+    object_history_template = "admin/registry/mediator/object_history.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("deleted/", view(self.deleted_view), name="registry_mediator_deleted"),
+            path("<int:object_id>/restore/", view(self.restore_view), name="registry_mediator_restore"),
+            *super().get_urls(),
+        ]
+
+    def may_restore(self, request) -> bool:
+        return self.has_add_permission(request) and request.user.has_perm("registry.add_membership")
+
+    def history_view(self, request, object_id, extra_context=None):
+        deleted = (
+            self.may_restore(request)
+            and str(object_id).isdigit()
+            and any(r.id == int(object_id) for r in deleted_mediators(user=request.user))
+        )
+        return super().history_view(request, object_id, {**(extra_context or {}), "restorable": deleted})
+
+    def _guard(self, request, object_id) -> None:
+        # a deleted mediator's history is readable by whoever may restore them (their scope included)
+        if self.may_restore(request) and any(str(r.id) == str(object_id) for r in deleted_mediators(user=request.user)):
+            return
+        super()._guard(request, object_id)
+
+    def changelist_view(self, request, extra_context=None):
+        if self.may_restore(request):
+            extra_context = {**(extra_context or {}), "deleted_url": reverse("admin:registry_mediator_deleted")}
+        return super().changelist_view(request, extra_context)
+
+    def deleted_view(self, request):
+        if not self.may_restore(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "已删除的调解员",
+            "records": deleted_mediators(user=request.user),
+        }
+        return TemplateResponse(request, "admin/registry/mediator/deleted.html", context)
+
+    def restore_view(self, request, object_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.may_restore(request):
+            raise PermissionDenied
+        try:
+            person = mediator_restore(mediator_id=object_id, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            return redirect("admin:registry_mediator_deleted")
+        self.message_user(request, f"已恢复调解员“{person.name}”及其随之删除的任职记录。", messages.SUCCESS)
+        return redirect("admin:registry_mediator_change", person.pk)
 
 
 @admin.register(Membership)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from stdnum.cn import ric
@@ -13,6 +14,7 @@ from stdnum.cn import ric
 from registry.models import (
     Area,
     AreaLevel,
+    DemoRecord,
     Employment,
     Expert,
     HostUnit,
@@ -72,13 +74,30 @@ def term_start(n: int, today: datetime.date) -> datetime.date | None:
     return month.replace(year=month.year - 1)
 
 
+def is_demo(obj: models.Model) -> bool:
+    return DemoRecord.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).exists()
+
+
+def demo_pks(model: type[models.Model]) -> models.QuerySet:
+    """The primary keys of `model`'s rows that seed_demo created (a subquery)."""
+    return DemoRecord.objects.filter(content_type=ContentType.objects.get_for_model(model)).values("object_id")
+
+
 def upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Model:
-    """get-or-create that saves only on a real change, so a second run writes nothing."""
+    """Create a demo row, or bring one the demo created before up to date; a second run writes nothing.
+
+    A row matching `lookup` that the demo did not create (a user's, or the demo's from before
+    demo rows were recorded) is returned untouched: callers may build on it (a demo village
+    under a user's town) but never change it; `is_demo()` tells them which it is.
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
+        DemoRecord.objects.create(content_type=ContentType.objects.get_for_model(model), object_id=obj.pk)
+        return obj
+    if not is_demo(obj):
         return obj
     changed = {
         k: v
@@ -232,6 +251,8 @@ def _seed_mediators(rng: random.Random, orgs: list[Organization]) -> None:
             )
             start = datetime.date(2018, 1, 1) + datetime.timedelta(days=rng.randrange(0, 4 * 365))
             role = Role.DIRECTOR if n == 0 else rng.choice([Role.MEMBER, Role.MEDIATOR, Role.MEDIATOR])
+            if not is_demo(person):
+                continue  # a user's person with the same synthetic ID: not the demo's to give a post
             upsert(
                 Membership,
                 {"mediator": person, "organization": org, "start_date": start},
@@ -251,5 +272,5 @@ def _seed_experts(rng: random.Random, industry: list[Organization]) -> None:
             },
         )
         served = industry[n % 3]  # the fourth industry committee has no expert
-        if not expert.organizations.filter(pk=served.pk).exists():
+        if is_demo(expert) and not expert.organizations.filter(pk=served.pk).exists():
             expert.organizations.add(served)

@@ -662,3 +662,24 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.kind} {self.what}（{self.person_count}人）"
+
+
+class DemoRecord(models.Model):
+    """A row `manage.py seed_demo` created: the only rows a later seed_demo may change.
+
+    One table for every app's demo rows (no flag on each model), so users' own records, even
+    one named like a demo record, are never the demo's to update, and the demo never adds
+    claims, sign-ins or honours for people it did not create.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name="数据类型", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField("记录编号")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "演示数据记录"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="registry_demorecord_unique_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id}"

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from registry.kernel.roles import StaffRole
-from registry.models import TOWN_LEVELS, Area, Membership, StaffProfile, full_time_conflict_message
+from registry.models import (
+    TOWN_LEVELS,
+    Area,
+    Mediator,
+    Membership,
+    Organization,
+    StaffProfile,
+    full_time_conflict_message,
+)
 
 
 def membership_save(*, membership: Membership) -> Membership:
@@ -75,3 +84,100 @@ def staff_user_save(
             profile.area = area
             profile.save()
     return user, created, generated
+
+
+# Rows deleted with a person (their posts, by CASCADE) carry history stamps a moment after the
+# person's own; anything a minute older was deleted on its own, earlier, and stays deleted.
+CASCADE_WINDOW = datetime.timedelta(minutes=1)
+
+
+def deleted_mediators(*, user) -> list:
+    """The latest history record of every deleted mediator the user may restore (newest first)."""
+    from registry.kernel.scope import scope_areas
+
+    records = (
+        Mediator.history.filter(history_type="-")
+        .exclude(id__in=Mediator.objects.values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    latest: dict[int, object] = {}
+    for record in records:
+        latest.setdefault(record.id, record)
+    areas = scope_areas(user)
+    if areas is None:
+        return list(latest.values())
+    in_scope = set(
+        Membership.history.filter(
+            history_type="-", mediator_id__in=list(latest), organization__area__in=areas
+        ).values_list("mediator_id", flat=True)
+    )
+    return [r for r in latest.values() if r.id in in_scope and _restorable_by(r, user)]
+
+
+def _cascaded(record) -> list:
+    """(model, latest deletion record) of each row deleted with the person, from simple-history."""
+    rows = []
+    for relation in Mediator._meta.related_objects:
+        model = relation.related_model
+        if relation.on_delete is not models.CASCADE or not hasattr(model, "history"):
+            continue
+        deleted = (
+            model.history.filter(
+                history_type="-",
+                **{relation.field.attname: record.id},
+                history_date__gte=record.history_date - CASCADE_WINDOW,
+                history_date__lte=record.history_date + CASCADE_WINDOW,
+            )
+            .exclude(**{f"{model._meta.pk.attname}__in": model.objects.values("pk")})
+            .order_by("-history_date", "-history_id")
+        )
+        seen = set()
+        for row in deleted:
+            key = getattr(row, model._meta.pk.attname)
+            if key not in seen:
+                seen.add(key)
+                rows.append((model, row))
+    return rows
+
+
+def _restorable_by(record, user) -> bool:
+    """A clerk restores only a person all of whose deleted posts lay in their town/street."""
+    from registry.kernel.scope import scope_areas
+
+    areas = scope_areas(user)
+    if areas is None:
+        return True
+    allowed = set(areas.values_list("pk", flat=True))
+    posts = [row for model, row in _cascaded(record) if model is Membership]
+    org_areas = dict(Organization.objects.filter(pk__in=[p.organization_id for p in posts]).values_list("pk", "area"))
+    return bool(posts) and all(org_areas.get(p.organization_id) in allowed for p in posts)
+
+
+@transaction.atomic
+def mediator_restore(*, mediator_id: int, user) -> Mediator:
+    """Bring back a deleted mediator, with the rows deleted with them (posts, sign-ins), from history.
+
+    Each row is validated again (the ID number may since belong to someone new, a post's
+    organization may be gone); any problem restores nothing. The restore is in the history too.
+    """
+    if Mediator.objects.filter(pk=mediator_id).exists():
+        raise ValidationError("该调解员没有被删除，无需恢复。")
+    record = Mediator.history.filter(id=mediator_id).order_by("-history_date", "-history_id").first()
+    if record is None or record.history_type != "-":
+        raise ValidationError("没有找到该调解员的删除记录，无法恢复。")
+    if not _restorable_by(record, user):
+        raise ValidationError("该调解员的任职不全在您的管辖范围内，请联系司法局恢复。")
+    person = record.instance
+    person._history_user = user
+    person.full_clean()
+    person.save(force_insert=True)
+    for model, row in sorted(_cascaded(record), key=lambda item: item[1].history_date):
+        obj = row.instance
+        obj._history_user = user
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise ValidationError(f"无法恢复“{obj}”：{'；'.join(exc.messages)}") from None
+        obj.save(force_insert=True)
+    return person

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from registry.demo import DEMO_NOTE, DISTRICT, upsert
+from registry.demo import DEMO_NOTE, DISTRICT, demo_pks, upsert
 from registry.models import TOWN_LEVELS, Area, Employment, Membership, OrganizationKind, active_on
 from subsidies.models import Budget, CaseGrade, Payout, PayoutKind, PayoutStatus, SubsidyStandard
 
@@ -68,9 +68,12 @@ def seed(rng: random.Random) -> None:
             amount = "15000.00" if town.name == "跳磴镇" else "80000.00"
             upsert(Budget, {"year": year, "area": town}, {"amount": Decimal(amount), "remarks": DEMO_NOTE})
 
+    # the demo's own posts only: never a claim for a user's person, and the same posts (so the same
+    # positions for the returned and over-standard claims) whatever users add
     posts = list(
         Membership.objects.filter(
             active_on(today),
+            pk__in=demo_pks(Membership),
             employment=Employment.FULL_TIME,
             organization__kind__in=[OrganizationKind.TOWN, OrganizationKind.VILLAGE],
         )
@@ -130,9 +133,10 @@ def _payout(post: Membership, kind: str, month: datetime.date, case_number: str,
         "period": f"{month:%Y-%m}",
         "case_number": normalize_case_number(case_number),
     }
-    existing = Payout.objects.filter(**lookup).first()
-    if existing is None:
-        # a case number drawn twice by the generator is simply not claimed twice
-        if lookup["case_number"] and Payout.objects.filter(case_number=lookup["case_number"]).exists():
-            return None
+    if Payout.objects.filter(**lookup).exists():
+        # Created once, never updated: its state has moved on since (approved, paid, returned by
+        # the bureau, or by a demo run on an earlier day), and claims only move forward.
+        return None
+    if lookup["case_number"] and Payout.objects.filter(case_number=lookup["case_number"]).exists():
+        return None  # a case number drawn twice by the generator is simply not claimed twice
     return upsert(Payout, lookup, values)

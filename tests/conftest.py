@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from registry.kernel.roles import StaffRole
 from registry.models import Area, AreaLevel, OrganizationKind
@@ -12,6 +14,15 @@ from registry.services import staff_user_save
 from tests.factories import make_org
 
 PASSWORD = "pw-for-tests-1"
+
+# Property-based tests (tests/robustness): `ci` is what every run uses — a fixed seed and few
+# examples, well under a minute; `long` is the on-demand search (HYPOTHESIS_PROFILE=long), whose
+# last result is in docs/robustness.md.
+hypothesis_settings.register_profile("ci", max_examples=10, derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile(
+    "long", max_examples=int(os.getenv("HYPOTHESIS_MAX_EXAMPLES", "1500")), deadline=None
+)
+hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

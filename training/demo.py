@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from registry.demo import DISTRICT, TOWNS, upsert
+from registry.demo import DISTRICT, TOWNS, demo_pks, is_demo, upsert
 from registry.kernel.scope import town_areas
 from registry.models import Area, Membership
 from training.models import Attendance, TrainingSession
@@ -56,12 +56,19 @@ def seed(rng: random.Random) -> None:
                     "venue": f"{area.name}司法所会议室（演示）",
                 },
             )
-            sign_in(session, rng)
+            if is_demo(session):  # a user's session with the demo's code is left alone
+                sign_in(session, rng)
 
 
 def sign_in(session: TrainingSession, rng: random.Random) -> None:
     """About two in three of the mediators in post on the day attend (the district: a sample)."""
-    posts = Membership.objects.active_on(session.date).order_by("mediator_id").values_list("mediator_id", flat=True)
+    # the demo's own posts only: users' people are never signed in to demo sessions
+    posts = (
+        Membership.objects.active_on(session.date)
+        .filter(pk__in=demo_pks(Membership))
+        .order_by("mediator_id")
+        .values_list("mediator_id", flat=True)
+    )
     if session.area.parent_id is not None:
         town = town_areas(session.area_id)
         posts = posts.filter(organization__area__in=town)

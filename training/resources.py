@@ -4,8 +4,9 @@ on the shared engine in registry.kernel.excel.engine."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from import_export.fields import Field
 from import_export.widgets import Widget
 
@@ -19,6 +20,7 @@ from registry.kernel.excel.widgets import (
     normalize_text,
 )
 from registry.kernel.scope import visible
+from registry.kernel.validators import parse_number
 from registry.models import Area, Mediator
 from training.models import Attendance, TrainingSession, normalize_code
 
@@ -29,19 +31,17 @@ class HoursWidget(Widget):
     def clean(self, value, row=None, **kwargs) -> Decimal | None:
         if is_blank(value):
             return None
-        if isinstance(value, float):
-            value = repr(value)
-        text = re.sub(r"\s|学时$|课时$|小时$", "", normalize_text(value))
+        text = value if isinstance(value, float) else re.sub(r"\s|学时$|课时$|小时$", "", normalize_text(value))
         try:
-            hours = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"学时“{normalize_text(value)}”不是数字，请填写如 2 或 2.5 的学时数。") from None
-        if not hours.is_finite() or hours <= 0:
+            hours = parse_number(text, "学时", "请填写如 2 或 2.5 的学时数")
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
+        if hours <= 0:
             raise ValueError(f"学时“{text}”应大于0。")
-        if hours != hours.quantize(Decimal("0.1")):
-            raise ValueError(f"学时“{text}”最多保留1位小数，如 2.5。")
         if hours >= 1000:
             raise ValueError(f"学时“{text}”过大，一次培训的学时应小于1000。")
+        if hours != hours.quantize(Decimal("0.1")):
+            raise ValueError(f"学时“{text}”最多保留1位小数，如 2.5。")
         return hours.quantize(Decimal("0.1"))
 
     def render(self, value, obj=None, **kwargs) -> str:

@@ -33,12 +33,25 @@ def halfwidth(value: str) -> str:
     return value.translate(_FULLWIDTH)
 
 
+# C0 and C1 control characters (a NUL PostgreSQL cannot store, _x0001_ escapes from other programs) carry
+# nothing a clerk typed: dropped. Tab and line breaks are whitespace and collapse to a space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
 def clean_text(value: object) -> str:
-    """Trim and collapse whitespace of a free-text cell; None becomes ''."""
+    """Trim and collapse whitespace of a free-text cell, drop control characters; None becomes ''."""
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", str(value).replace("\u3000", " ")).strip()
+    return re.sub(r"\s+", " ", _CONTROL.sub("", str(value).replace("\u3000", " "))).strip()
 
+
+# GB/T 2260 province-level codes (the first two digits of a 身份证号), plus 71/81/82/83 for the
+# residence permits of Taiwan, Hong Kong and Macao residents. A code outside this list is a typo
+# or a fake; an unknown or renamed county inside a known province stays information only.
+PROVINCE_CODES = frozenset(
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46]
+    + [50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+)
 
 _ROUNDED_NUMBER = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 
@@ -83,6 +96,12 @@ def _normalize_id_text(value: str) -> str:
         raise ValidationError(f"身份证号应为18位，“{value}”是{len(number)}位。", code="length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(f"身份证号“{value}”格式不正确：前17位应为数字，最后一位为数字或X。", code="format")
+    if int(number[:2]) not in PROVINCE_CODES:
+        raise ValidationError(
+            f"身份证号“{number}”的前两位 {number[:2]} 不是省级行政区划代码（如 50 重庆、51 四川、11 北京），"
+            "请核对号码是否录错。",
+            code="province",
+        )
     try:
         birth = ric.get_birth_date(number)
     except Exception:
@@ -206,29 +225,44 @@ def normalize_period(value: object) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+# Far beyond any amount, head-count or hours a row can hold, yet small enough that quantize()
+# and int() cannot overflow: 1E+308, inf, NaN and #NUM! become row errors, never a crash.
+NUMBER_LIMIT = Decimal(10) ** 12
+
+
+def parse_number(value: object, label: str, hint: str) -> Decimal:
+    """A cell (text with units already removed, an int, a float) as an exact, finite Decimal below 10¹².
+
+    A float is read through its shortest repr (1200.5 → '1200.5'), so a typed number comes
+    through exactly. `hint` says what is expected, e.g. '应填写金额，如 1200 或 1200.50'.
+    """
+    if isinstance(value, bool):
+        raise ValidationError(f"{label}“{value}”不是数字：{hint}。", code="invalid")
+    if isinstance(value, Decimal):
+        number, shown = value, str(value)
+    else:
+        shown = repr(value) if isinstance(value, float) else str(value)
+        try:
+            number = Decimal(halfwidth(shown).strip())
+        except InvalidOperation:
+            raise ValidationError(f"{label}“{shown}”不是数字：{hint}。", code="invalid") from None
+    if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
+        raise ValidationError(
+            f"{label}“{shown}”不是数字或超出范围（如无穷大、#NUM!、一万亿以上）：{hint}。", code="out_of_range"
+        )
+    return number
+
+
 def normalize_amount(value: object, label: str = "金额", positive: bool = True) -> Decimal:
     """Exact yuan to the fen: > 0 and at most 2 decimals; '¥1,200.50' and full-width digits accepted.
 
-    A float from Excel is read through its shortest repr (1200.5 → '1200.5'), so a typed
-    amount comes through exactly; a float that is not a whole number of fen is refused.
+    A float that is not a whole number of fen is refused.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValidationError(f"{label}不能为空。", code="required")
-    if isinstance(value, bool):
-        raise ValidationError(f"{label}“{value}”不是数字。", code="invalid")
-    if isinstance(value, Decimal):
-        amount = value
-    else:
-        text = halfwidth(str(value) if not isinstance(value, float) else repr(value))
-        text = re.sub(r"[\s,，¥￥元]", "", text)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(
-                f"{label}“{value}”不是数字：应填写金额，如 1200 或 1200.50。", code="invalid"
-            ) from None
-    if not amount.is_finite():
-        raise ValidationError(f"{label}“{value}”不是数字。", code="invalid")
+    if isinstance(value, str):
+        value = re.sub(r"[\s,，¥￥元]", "", halfwidth(value))
+    amount = parse_number(value, label, "应填写金额，如 1200 或 1200.50")
     if amount != amount.quantize(CENT):
         raise ValidationError(f"{label}“{value}”超过2位小数：金额精确到分，最多保留2位小数。", code="decimal_places")
     if positive and amount <= 0:

@@ -44,7 +44,14 @@ def test_dates(cell):
     assert DateWidget().clean(cell) == D
 
 
-@pytest.mark.parametrize("cell", ["2021-02-30", "5/3/2021", "昨天", -1, "2021-3"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2021-02-30", "5/3/2021", "昨天", -1, "2021-3", 0, 73416, 2958465, 10**7, float("inf"), float("nan"),
+        1e308, datetime.date(9999, 12, 31), datetime.datetime(1899, 12, 31), "1899-12-31", "2101-01-01",
+        datetime.time(0, 0),
+    ],
+)  # fmt: skip
 def test_bad_dates(cell):
     with pytest.raises(ValueError, match="2021-03-05"):
         DateWidget("任职日期").clean(cell)
@@ -117,9 +124,9 @@ def test_integers(cell, value):
     assert IntegerWidget().clean(cell) == value
 
 
-@pytest.mark.parametrize("cell", ["2.5", "-3", "很多"])
+@pytest.mark.parametrize("cell", ["2.5", "-3", "很多", float("inf"), float("nan"), 1e308, "1E+400", "#NUM!"])
 def test_bad_integers(cell):
-    with pytest.raises(ValueError, match="整数"):
+    with pytest.raises((ValueError, ValidationError), match="整数"):
         IntegerWidget("警力人数").clean(cell)
 
 
@@ -134,3 +141,19 @@ def test_export_escapes_formulas_and_import_undoes_it(value):
     escaped = escape_formula(value)
     assert escaped == "'" + value
     assert TextWidget().clean(escaped) == value
+
+
+@pytest.mark.parametrize("cell, expected", [(2, datetime.date(1900, 1, 1)), (73415, datetime.date(2100, 12, 31))])
+def test_excel_serials_at_the_ends_of_the_range(cell, expected):
+    assert DateWidget().clean(cell) == expected
+
+
+@pytest.mark.parametrize("cell", [float("inf"), float("-inf"), float("nan"), 1e308, 1e27, "1E+400", "-0", -0.0, 5e-324])
+def test_money_that_is_no_finite_amount_is_a_row_error(cell):
+    with pytest.raises(ValidationError, match="金额"):
+        MoneyWidget().clean(cell)
+
+
+def test_control_characters_are_dropped_from_text():
+    assert TextWidget().clean("张\x00三\x01\x7f") == "张三"
+    assert TextWidget().clean("张\t三\n") == "张 三"

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils.module_loading import import_string
 from import_export import resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -548,6 +548,24 @@ def can_import(user, resource: KindResource) -> bool:
     return any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("add", "change"))
 
 
+# Any fixed number: the key of PostgreSQL's transaction-level advisory lock held by a writing import.
+IMPORT_LOCK_KEY = 0x17_1A40
+
+
+def serialize_writing_imports() -> None:
+    """One writing import at a time, each planning on what the previous one committed.
+
+    An import plans the whole file against what it reads, then bulk-writes; two running side by
+    side on PostgreSQL could both create the same new person, or write back a field the other
+    just changed (bulk_update sets every changed column on every updated row). The lock is held
+    until the transaction ends. SQLite needs nothing here: with `transaction_mode` IMMEDIATE
+    (settings) the transaction itself takes the write lock when it begins.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 def check_mapping(resource: KindResource, mapping: dict[str, str] | None) -> dict[str, str]:
     """HEADER -> the kind's exact column name; an unknown column is an unusable request (exit 2).
     An empty column means "not a column of the kind" (the admin's choice)."""
@@ -577,6 +595,8 @@ def import_file(
     ctx = ImportContext(user=user, dry_run=dry_run)
     try:
         with transaction.atomic():
+            if not dry_run:
+                serialize_writing_imports()
             result = import_rows(resource, table, ctx, mapping=mapping)
             result.sheet = sheet
             if not result.errors and not dry_run:

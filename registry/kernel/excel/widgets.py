@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from import_export.widgets import Widget
@@ -26,6 +26,7 @@ from registry.kernel.validators import (
     normalize_id_number,
     normalize_period,
     normalize_phone,
+    parse_number,
     split_multi,
 )
 
@@ -40,6 +41,9 @@ _FULLWIDTH_ALNUM = {
 # A cell that export escaped so a spreadsheet would not evaluate it ('=…, '+…, '-…, '@…).
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# SPEC §3: dates are accepted from 1900 to 2100; as Excel serial days, 1 … 73415.
+FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+_FIRST_SERIAL, _LAST_SERIAL = 1, (LAST_DATE - _EXCEL_EPOCH).days
 
 
 def is_blank(value: object) -> bool:
@@ -112,14 +116,17 @@ class DateWidget(Widget):
     def clean(self, value, row=None, **kwargs) -> datetime.date | None:
         if is_blank(value):
             return None
+        return self.in_range(self.parse(value))
+
+    def parse(self, value) -> datetime.date:
         if isinstance(value, datetime.datetime):
             return value.date()  # a date, not a datetime: re-imports compare equal
         if isinstance(value, datetime.date):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if 1 <= value < 2958466:  # 1900-01-01 … 9999-12-31 as an Excel serial day
+            if _FIRST_SERIAL <= value < _LAST_SERIAL + 1:  # NaN and inf compare False
                 return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-            raise ValueError(self._message(value))
+            raise ValueError(self._range_message(value))
         text = normalize_text(value)
         match = self._TEXT.match(text) or self._COMPACT.match(text)
         if match:
@@ -128,6 +135,15 @@ class DateWidget(Widget):
             except ValueError:
                 pass
         raise ValueError(self._message(text))
+
+    def in_range(self, date: datetime.date) -> datetime.date:
+        """SPEC §3: a date outside 1900–2100 is a row error (and 9999-12-31 + a term would overflow)."""
+        if not FIRST_DATE <= date <= LAST_DATE:
+            raise ValueError(self._range_message(f"{date:%Y-%m-%d}"))
+        return date
+
+    def _range_message(self, shown) -> str:
+        return f"{self.label}“{shown}”不在 1900-01-01 至 2100-12-31 之间；请填写如 2021-03-05 的日期。"
 
     def _message(self, text) -> str:
         return f"{self.label}“{text}”无法识别，请填写如 2021-03-05 或 2021年3月5日 的日期。"
@@ -236,18 +252,11 @@ class IntegerWidget(Widget):
     def clean(self, value, row=None, **kwargs) -> int | None:
         if is_blank(value):
             return None
-        text = re.sub(r"[,，]|人$", "", normalize_text(value)).strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if (
-            number is None
-            or number != number.to_integral_value()
-            or (self.minimum is not None and number < self.minimum)
-        ):
-            floor = f"不小于{self.minimum}的" if self.minimum is not None else ""
-            raise ValueError(f"{self.label}“{text}”应为{floor}整数。")
+        floor = f"不小于{self.minimum}的" if self.minimum is not None else ""
+        text = value if isinstance(value, float) else re.sub(r"[,，]|人$", "", normalize_text(value)).strip()
+        number = parse_number(text, self.label, f"应为{floor}整数")
+        if number != number.to_integral_value() or (self.minimum is not None and number < self.minimum):
+            raise ValueError(f"{self.label}“{normalize_text(value)}”应为{floor}整数。")
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
