@@ -7,15 +7,17 @@ A few lines rather than django-health-check: two checks need no new app, depende
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 
 def pending_migrations() -> bool:
-    executor = MigrationExecutor(connection)
-    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    """Any migration the code has and the database has not recorded (not only the leaves: a merge
+    migration recorded as applied would hide an unapplied branch below it)."""
+    loader = MigrationLoader(connection)
+    return bool(set(loader.graph.nodes) - set(loader.applied_migrations))
 
 
 @never_cache

@@ -7,7 +7,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from registry.kernel import hooks
-from registry.kernel.admin import ContainsFilter, ScopedAdmin, ScopedInline, TownFilter
+from registry.kernel.admin import ContainsFilter, ScopedAdmin, ScopedInline, SetBasedInlineFormSet, TownFilter
 from registry.kernel.scope import visible
 from registry.kernel.validators import id_birth_place
 from registry.models import (
@@ -187,7 +186,7 @@ def _save_post(request, post: Membership) -> None:
         raise LostRace(exc) from exc
 
 
-class MembershipFormSet(BaseInlineFormSet):
+class MembershipFormSet(SetBasedInlineFormSet):
     def clean(self) -> None:
         """Posts entered together must keep the one-专职-post rule among themselves too
         (each form checked only the stored posts)."""
