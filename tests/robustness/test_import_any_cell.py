@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import warnings
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -153,7 +154,7 @@ def damaged(draw, items: list[tuple[str, bytes]]) -> bytes:
     if how == "stored_crc":
         # an uncompressed sheet with one byte changed: the zip directory is fine, the CRC-32 is not
         out = io.BytesIO()
-        with zipfile_module().ZipFile(out, "w", zipfile_module().ZIP_STORED) as archive:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             for name, content in items:
                 archive.writestr(name, content)
         data = bytearray(out.getvalue())
@@ -177,12 +178,6 @@ def damaged(draw, items: list[tuple[str, bytes]]) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about duplicate names
         return rawxlsx.pack(items)
-
-
-def zipfile_module():
-    import zipfile
-
-    return zipfile
 
 
 def _redimension(sheet: bytes, dimension: str) -> bytes:
