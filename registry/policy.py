@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from registry.models import KNOWN_DOMAINS, TermStatus
 from registry.models import OrganizationKind as Kind
-from registry.models import TermStatus
 
 
 class RateCategory(models.TextChoices):
@@ -101,20 +101,7 @@ class CoverageCategory(models.TextChoices):
 
 
 # The twelve fields of item 3 that industry committees must cover (点、线、面覆盖 by 2023).
-COVERAGE_FIELDS: tuple[str, ...] = (
-    "医患纠纷",
-    "道路交通",
-    "物业管理",
-    "城市管理",
-    "劳动争议",
-    "征地拆迁",
-    "生态环保",
-    "婚姻家庭",
-    "建筑施工",
-    "旅游",
-    "消费",
-    "商务",
-)
+COVERAGE_FIELDS: tuple[str, ...] = tuple(KNOWN_DOMAINS[:12])  # SPEC lists them first, in item 3's order
 
 COVERAGE_TARGETS: dict[int, dict[str, Decimal]] = {
     2021: {CoverageCategory.CENTRE_ROOMS: Decimal("1"), CoverageCategory.KEY_DEPARTMENTS: Decimal("1")},
