@@ -421,3 +421,7 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.area or '全区'}"
+
+
+# 导入记录 lives with the Excel engine; imported here so that it is a model of this app.
+from registry.kernel.excel.records import ImportRecord  # noqa: E402,F401

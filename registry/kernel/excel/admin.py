@@ -19,8 +19,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from registry.kernel.excel.engine import STATUS_LABELS, import_file, resource_for
+from registry.kernel.excel.engine import STATUS_LABELS, resource_for
 from registry.kernel.excel.reading import MAX_FILE_BYTES, UnusableFile
+from registry.kernel.excel.recording import (
+    count_rows,
+    earlier_imports,
+    enqueue,
+    needs_background,
+    record_start,
+    run_import,
+)
+from registry.kernel.excel.records import ImportRecord, Source
 from registry.kernel.excel.writing import export_xlsx, template_xlsx, xlsx_response
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "registry-imports"
@@ -105,18 +114,26 @@ class KindImportExportMixin:
                 context["file_error"] = f"文件过大，上限 {MAX_FILE_BYTES // 1048576} MB；请分成几个文件导入。"
             else:
                 data = upload.read()
+                record = record_start(
+                    kind=self.import_kind, data=data, file_name=upload.name, user=request.user, source=Source.ADMIN
+                )
+                if needs_background(count_rows(data)):  # big files: preview and confirm run as tasks
+                    enqueue(record, dry_run=True)
+                    return HttpResponseRedirect(reverse("admin:registry_importrecord_progress", args=[record.pk]))
+                context["record"] = record
+                context["earlier"] = earlier_imports(record, request.user).first()
                 try:
-                    result = import_file(self.import_kind, data, user=request.user, dry_run=True)
+                    result = run_import(record, data, dry_run=True)
                 except UnusableFile as exc:
                     context["file_error"] = str(exc)
                 else:
                     context["result"] = result
                     context["filename"] = upload.name
                     if not result.errors:
-                        context["token"] = self._keep(request, data, upload.name)
+                        context["token"] = self._keep(request, data, upload.name, record)
         return TemplateResponse(request, "admin/registry/import.html", context)
 
-    def _keep(self, request, data: bytes, filename: str) -> str:
+    def _keep(self, request, data: bytes, filename: str, record: ImportRecord) -> str:
         """Hold the previewed file until the user confirms (server-side, never in the form)."""
         PENDING_DIR.mkdir(mode=0o700, exist_ok=True)
         stale = time.time() - 24 * 3600  # previews nobody confirmed
@@ -125,7 +142,12 @@ class KindImportExportMixin:
                 old.unlink(missing_ok=True)
         token = secrets.token_hex(16)
         (PENDING_DIR / f"{token}.xlsx").write_bytes(data)
-        request.session[SESSION_KEY] = {"token": token, "kind": self.import_kind, "filename": filename}
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "kind": self.import_kind,
+            "filename": filename,
+            "record": record.pk,  # the confirm completes the preview's 导入记录
+        }
         return token
 
     def _confirm(self, request, context):
@@ -136,8 +158,18 @@ class KindImportExportMixin:
             context["file_error"] = "预览已过期或无效，请重新选择文件导入。"
             return TemplateResponse(request, "admin/registry/import.html", context)
         data = file.read_bytes()
+        record = ImportRecord.objects.filter(pk=pending.get("record"), user=request.user).first()
+        if record is None:
+            record = record_start(
+                kind=self.import_kind,
+                data=data,
+                file_name=pending.get("filename") or "",
+                user=request.user,
+                source=Source.ADMIN,
+            )
+        context["record"] = record
         try:
-            result = import_file(self.import_kind, data, user=request.user)
+            result = run_import(record, data)
         except UnusableFile as exc:
             context["file_error"] = str(exc)
             return TemplateResponse(request, "admin/registry/import.html", context)
@@ -147,5 +179,5 @@ class KindImportExportMixin:
         if result.errors:  # the data changed since the preview
             context.update(result=result, filename=pending.get("filename"))
             return TemplateResponse(request, "admin/registry/import.html", context)
-        messages.success(request, f"已导入“{pending.get('filename')}”：{result.summary()}")
+        messages.success(request, f"已导入“{pending.get('filename')}”：{result.summary()}（导入记录 #{record.pk}）")
         return HttpResponseRedirect(context["changelist_url"])

@@ -1,19 +1,25 @@
-"""manage.py import_xlsx KIND FILE [--as USERNAME] [--dry-run] [--format text|json] (SPEC §4).
+"""manage.py import_xlsx KIND FILE [--as USERNAME] [--dry-run] [--format text|json] [--background] (SPEC §4).
 
 Exit 0: valid (committed unless --dry-run); 1: row errors, nothing written; 2: unusable file.
+Every run that reads a file leaves a 导入记录 (its id is the JSON's `import_record`); a file already
+written into the same kind is named on stderr; `--background` hands the import to the worker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
-from registry.kernel.excel.engine import ImportResult, import_file, import_kinds
+from registry.kernel.excel.engine import ImportResult, import_kinds, resource_for
 from registry.kernel.excel.reading import UnusableFile
+from registry.kernel.excel.recording import STAGES, earlier_notice, enqueue, record_start, run_import
+from registry.kernel.excel.records import ImportRecord, Outcome, Source
 
 
 class Command(BaseCommand):
@@ -25,18 +31,73 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help="以该用户的身份和管辖范围导入")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--background", action="store_true", help="交给后台进程（manage.py db_worker）导入，立即返回导入记录编号"
+        )
 
     def handle(self, *args, **options):
         fmt = options["format"]
+        record = None
         try:
             user = self.get_user(options["username"])
             data = self.read(options["file"])
-            result = import_file(options["kind"], data, user=user, dry_run=options["dry_run"])
+            resource_for(options["kind"])  # an unknown kind is a usage error, not a refused file
+            record = record_start(
+                kind=options["kind"],
+                data=data,
+                file_name=Path(options["file"]).name,
+                user=user,
+                source=Source.COMMAND,
+                background=options["background"],
+            )
+            if notice := earlier_notice(record):
+                self.stderr.write(f"注意：{notice}")
+            if options["background"]:
+                self.queued(record, options["dry_run"], fmt)
+                return
+            with self.progress_bar(fmt) as echo:
+                result = run_import(record, data, dry_run=options["dry_run"], echo=echo)
         except UnusableFile as exc:
-            self.fail(str(exc), fmt)
-        self.print_result(result, fmt)
+            self.fail(str(exc), fmt, record)
+        self.print_result(result, fmt, record)
         if result.errors:
             sys.exit(1)
+
+    @contextlib.contextmanager
+    def progress_bar(self, fmt: str):
+        """A tqdm bar on the terminal (text format only; never in json, never when piped)."""
+        if fmt != "text" or not self.stdout.isatty():
+            yield None
+            return
+        with tqdm(total=0, unit="行", file=self.stdout._out, leave=False, dynamic_ncols=True) as bar:
+
+            def echo(stage: str, done: int, total: int) -> None:
+                if bar.total != total:
+                    bar.reset(total=total)
+                    bar.set_description(STAGES.get(stage, stage))
+                bar.update(done - bar.n)
+
+            yield echo
+
+    def queued(self, record: ImportRecord, dry_run: bool, fmt: str) -> None:
+        enqueue(record, dry_run=dry_run)
+        if record.outcome in (Outcome.INVALID, Outcome.UNUSABLE, Outcome.FAILED):  # an in-process backend ran it
+            self.fail(record.message or "文件有错误。", fmt, record, code=1 if record.outcome == Outcome.INVALID else 2)
+        if fmt == "json":
+            payload = {
+                "created": record.created,
+                "updated": record.updated,
+                "unchanged": record.unchanged,
+                "errors": [],
+                "import_record": record.pk,
+                "outcome": record.outcome,
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+        else:
+            self.stdout.write(
+                f"已交给后台进程：导入记录 #{record.pk}（{record.outcome}）。"
+                f"进度见管理后台“导入记录”，或 /admin/registry/importrecord/{record.pk}/progress/。"
+            )
 
     def get_user(self, username: str | None):
         if not username:
@@ -55,23 +116,26 @@ class Command(BaseCommand):
         except OSError as exc:
             raise UnusableFile(f"无法读取文件“{path}”：{exc.strerror}。") from None
 
-    def fail(self, message: str, fmt: str):
+    def fail(self, message: str, fmt: str, record: ImportRecord | None = None, code: int = 2):
         if fmt == "json":
+            errors = record.errors if record is not None and code == 1 else []
             payload = {
                 "created": 0,
                 "updated": 0,
                 "unchanged": 0,
-                "errors": [{"row": None, "column": None, "message": message}],
+                "errors": errors or [{"row": None, "column": None, "message": message}],
             }
+            if record is not None:
+                payload["import_record"] = record.pk
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
         else:
-            self.stderr.write(f"无法导入：{message}")
-        sys.exit(2)
+            self.stderr.write(f"无法导入：{message}" + (f"（导入记录 #{record.pk}）" if record is not None else ""))
+        sys.exit(code)
 
-    def print_result(self, result: ImportResult, fmt: str) -> None:
+    def print_result(self, result: ImportResult, fmt: str, record: ImportRecord) -> None:
         if fmt == "json":
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+            self.stdout.write(json.dumps({**result.as_json(), "import_record": record.pk}, ensure_ascii=False))
             return
         for error in result.errors:
             self.stdout.write(f"第{error.row}行 [{error.column}]：{error.message}")
-        self.stdout.write(result.summary())
+        self.stdout.write(f"{result.summary()}（导入记录 #{record.pk}）")
