@@ -261,7 +261,8 @@ def progress_of(record: ImportRecord) -> dict[str, Any]:
             fraction = state.get("written", 0) / state["to_write"]
         else:
             fraction = 0.0
-        percent = round(100 * (before + (end - before) * min(fraction, 1.0)), 1)
+        # 100 only once the record is closed (the commit after the last write takes a moment too)
+        percent = min(99.0, round(100 * (before + (end - before) * min(fraction, 1.0)), 1))
     started = state.get("started")
     elapsed = (record.seconds if record.finished and record.seconds is not None else now - started) if started else 0
     expected_end = None
