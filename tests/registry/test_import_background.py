@@ -24,8 +24,8 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
 
 from registry.kernel.excel import changes, engine
-from registry.kernel.excel.records import ImportRecord, Outcome
 from registry.kernel.excel.recording import ProgressWriter, mark_stalled, progress_key
+from registry.kernel.excel.records import ImportRecord, Outcome
 from registry.models import Mediator, Membership
 from tests.factories import make_id
 
@@ -75,7 +75,9 @@ def test_a_20000_row_admin_import_runs_as_a_task_with_progress(client_as, users,
     monkeypatch.setattr(ProgressWriter, "flush", flush_and_poll)
     preview = upload(client, data)
     record = ImportRecord.objects.get()
-    assert preview.status_code == 302 and preview.url == reverse("admin:registry_importrecord_progress", args=[record.pk])
+    assert preview.status_code == 302 and preview.url == reverse(
+        "admin:registry_importrecord_progress", args=[record.pk]
+    )
     assert record.background and record.task_id and record.outcome == Outcome.DRY_RUN
     assert not Mediator.objects.exists()
     page = client.get(preview.url).content.decode()
@@ -135,7 +137,9 @@ def test_the_db_worker_runs_a_queued_import(tmp_path, users, district, settings)
     path = tmp_path / "f.xlsx"
     path.write_bytes(roster_bytes(district.org_a1.name, 30))
     out = io.StringIO()
-    call_command("import_xlsx", "mediators", str(path), "--as", "clerk_a", "--background", "--format", "json", stdout=out)
+    call_command(
+        "import_xlsx", "mediators", str(path), "--as", "clerk_a", "--background", "--format", "json", stdout=out
+    )
     payload = json.loads(out.getvalue())
     record = ImportRecord.objects.get(pk=payload["import_record"])
     assert payload["outcome"] == "排队中" and record.outcome == Outcome.QUEUED and not Mediator.objects.exists()
@@ -165,7 +169,9 @@ def test_a_worker_stopped_mid_write_leaves_nothing_and_says_failed(tmp_path, use
     monkeypatch.setattr(changes.ChangeLog, "note", stop_after_two_slices)
     run_worker()
     record = ImportRecord.objects.get()
-    assert record.outcome == Outcome.FAILED and "导入进程被停止" in record.message and "未写入任何数据" in record.message
+    assert (
+        record.outcome == Outcome.FAILED and "导入进程被停止" in record.message and "未写入任何数据" in record.message
+    )
     assert not Mediator.objects.exists() and not Membership.objects.exists()
     assert not Mediator.history.exists()
     assert DBTaskResult.objects.get(id=record.task_id).status == "FAILED"

@@ -5,7 +5,6 @@ import hashlib
 import io
 import json
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +56,12 @@ def test_an_admin_import_leaves_one_record(client_as, users, district):
     done = admin_import(client_as(users.clerk_a), data, "新山花名册.xlsx")
     assert done.status_code == 302
     record = ImportRecord.objects.get()
-    assert (record.kind, record.source, record.user, record.town) == ("mediators", Source.ADMIN, users.clerk_a, district.a)
+    assert (record.kind, record.source, record.user, record.town) == (
+        "mediators",
+        Source.ADMIN,
+        users.clerk_a,
+        district.a,
+    )
     assert record.outcome == Outcome.WRITTEN
     assert (record.rows, record.created, record.updated, record.unchanged) == (3, 3, 0, 0)
     assert record.sha256 == hashlib.sha256(data).hexdigest() and record.file_size == len(data)
@@ -109,7 +113,9 @@ def test_refused_files_leave_a_record_with_their_errors(tmp_path, client_as, use
 
 
 def test_a_clerk_sees_only_their_towns_records(tmp_path, client_as, users, district):
-    for seq, (who, org) in enumerate((("clerk_a", district.org_a1), ("clerk_b", district.org_b1), ("bureau", district.org_b))):
+    for seq, (who, org) in enumerate(
+        (("clerk_a", district.org_a1), ("clerk_b", district.org_b1), ("bureau", district.org_b))
+    ):
         path = tmp_path / f"{who}.xlsx"
         path.write_bytes(roster(org, (who, make_id(seq=seq + 1))))
         assert command(path, "--as", who)[0] == 0
@@ -132,7 +138,11 @@ def test_the_record_page_lists_what_it_wrote_linked_to_history(tmp_path, client_
     person = make_mediator("老李", make_id(seq=9), phone="13800000000")
     make_post(person, district.org_a1)
     path = tmp_path / "f.xlsx"
-    path.write_bytes(xlsx([[*HEADER, "联系电话"], ["老李", make_id(seq=9), district.org_a1.name, "专职", "2020-01-01", "13900000000"]]))
+    path.write_bytes(
+        xlsx(
+            [[*HEADER, "联系电话"], ["老李", make_id(seq=9), district.org_a1.name, "专职", "2020-01-01", "13900000000"]]
+        )
+    )
     assert command(path, "--as", "clerk_a")[0] == 0
     record = ImportRecord.objects.get()
     assert record.changes == {"registry.mediator": {"created": [], "updated": [person.pk]}}
@@ -143,7 +153,9 @@ def test_the_record_page_lists_what_it_wrote_linked_to_history(tmp_path, client_
     assert "撤销导入" in html
 
 
-def test_the_record_page_query_count_does_not_grow_with_rows(tmp_path, client_as, users, district, django_assert_max_num_queries):
+def test_the_record_page_query_count_does_not_grow_with_rows(
+    tmp_path, client_as, users, district, django_assert_max_num_queries
+):
     path = tmp_path / "f.xlsx"
     path.write_bytes(roster(district.org_a1, *[(f"人{i}", make_id(seq=i)) for i in range(1, 150)]))
     assert command(path, "--as", "clerk_a")[0] == 0

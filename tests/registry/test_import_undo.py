@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.kernel.excel.records import ImportRecord, Outcome
 from registry.kernel.excel.recording import UndoRefused, undo_import
+from registry.kernel.excel.records import ImportRecord, Outcome
 from registry.models import Area, Expert, HostUnit, Mediator, Membership, Organization
 from tests.factories import make_id, make_mediator, make_post
 from tests.registry.xlsx import xlsx
@@ -28,7 +28,9 @@ def command_import(tmp_path, rows, user="bureau") -> ImportRecord:
     path = tmp_path / "f.xlsx"
     path.write_bytes(xlsx([HEADER, *rows]))
     out = io.StringIO()
-    call_command("import_xlsx", "mediators", str(path), "--as", user, "--format", "json", stdout=out, stderr=io.StringIO())
+    call_command(
+        "import_xlsx", "mediators", str(path), "--as", user, "--format", "json", stdout=out, stderr=io.StringIO()
+    )
     return ImportRecord.objects.get(pk=json.loads(out.getvalue())["import_record"])
 
 
@@ -127,9 +129,13 @@ def test_a_clerk_cannot_undo_another_towns_import_or_an_old_one(tmp_path, client
     record.refresh_from_db()
     with pytest.raises(UndoRefused, match="24 小时内"):
         undo_import(record, user=users.clerk_a)
-    page = client_as(users.clerk_a).get(reverse("admin:registry_importrecord_change", args=[record.pk])).content.decode()
+    page = (
+        client_as(users.clerk_a).get(reverse("admin:registry_importrecord_change", args=[record.pk])).content.decode()
+    )
     assert 'id="undo-refusal"' in page and 'id="undo-import"' not in page
-    assert client_as(users.clerk_a).post(reverse("admin:registry_importrecord_undo", args=[record.pk])).status_code == 302
+    assert (
+        client_as(users.clerk_a).post(reverse("admin:registry_importrecord_undo", args=[record.pk])).status_code == 302
+    )
     assert ImportRecord.objects.get(pk=record.pk).outcome == Outcome.WRITTEN
     # the bureau may undo it whenever nothing changed since
     undo_import(record, user=users.bureau)

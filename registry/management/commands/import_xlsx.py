@@ -70,11 +70,13 @@ class Command(BaseCommand):
             yield None
             return
         with tqdm(total=0, unit="行", file=self.stdout._out, leave=False, dynamic_ncols=True) as bar:
+            current = {"stage": None}
 
             def echo(stage: str, done: int, total: int) -> None:
-                if bar.total != total:
+                if bar.total != total or current["stage"] != stage:
+                    current["stage"] = stage
                     bar.reset(total=total)
-                    bar.set_description(STAGES.get(stage, stage))
+                    bar.set_description(STAGES.get(stage, stage), refresh=False)
                 bar.update(done - bar.n)
 
             yield echo
