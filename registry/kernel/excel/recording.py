@@ -142,7 +142,7 @@ def earlier_notice(record: ImportRecord, user=None) -> str:
     first = earlier_imports(record, user).first()
     if first is None:
         return ""
-    who = first.user.get_full_name() or first.user.username if first.user else "命令行"
+    who = (first.user.get_full_name() or first.user.username) if first.user else "命令行（未指定用户）"
     return (
         f"这个文件（SHA-256 相同）已于 {timezone.localtime(first.started_at):%Y-%m-%d %H:%M} 由 {who} "
         f"导入过（导入记录 #{first.pk}）。重复导入不会重复写入：已有的记录会显示为无变化。"
@@ -401,6 +401,8 @@ def _undo_plan(model, ids: dict[str, list[int]], record: ImportRecord) -> dict[s
     mine: dict[int, int] = {}
     problems: list[str] = []
     for chunk in _chunks(pks):
+        # hold the live rows until the undo commits, so no edit slips in between this check and the revert
+        list(model._default_manager.select_for_update().filter(pk__in=chunk).order_by().values_list("pk", flat=True))
         rows = (
             history.objects.filter(**{f"{pk_name}__in": chunk, "history_change_reason": tag})
             .values(pk_name)

@@ -4,6 +4,7 @@ of a background import (with the confirm step of a background preview)."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from registry.kernel.excel.engine import STATUS_LABELS, import_kinds
@@ -148,8 +150,6 @@ class ImportRecordAdmin(admin.ModelAdmin):
             wanted.setdefault(label, []).append(pk)
         found: dict[tuple[str, int], object] = {}
         hidden: set[tuple[str, int]] = set()
-        from django.apps import apps
-
         for label, pks in wanted.items():
             model = apps.get_model(label)
             queryset = model._default_manager.filter(pk__in=pks)
@@ -238,8 +238,6 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def _kind_changelist(self, kind: str) -> str | None:
         """The changelist of the model a kind imports into (for the 'back to the list' link)."""
-        from django.utils.module_loading import import_string
-
         path_ = import_kinds().get(kind)
         if not path_:
             return None
