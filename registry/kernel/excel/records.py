@@ -78,7 +78,7 @@ class ImportRecord(models.Model):
     file = models.FileField("文件", upload_to=upload_to, blank=True, max_length=200)
     file_name = models.CharField("文件名", max_length=255)
     file_size = models.PositiveBigIntegerField("文件大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    sha256 = models.CharField("文件指纹（SHA-256）", max_length=64, db_index=True)
     file_deleted_at = models.DateTimeField("文件删除时间", null=True, blank=True)
     background = models.BooleanField("后台任务", default=False)
     task_id = models.CharField("任务编号", max_length=64, blank=True)
