@@ -167,6 +167,7 @@ def enqueue(record: ImportRecord, *, dry_run: bool) -> None:
     from registry.kernel.excel.tasks import import_task
 
     ImportRecord.objects.filter(pk=record.pk).update(outcome=Outcome.QUEUED, background=True, message="")
+    progress_cache().delete(progress_key(record.pk))  # the confirm after a preview starts afresh
     record.outcome, record.background = Outcome.QUEUED, True
     result = import_task.enqueue(record.pk, dry_run)
     # an in-process backend has already run it: keep its outcome, add only the task's id
