@@ -15,6 +15,9 @@ demo: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	@echo "管理后台：http://127.0.0.1:8000/admin/  （Ctrl+C 停止）"
+	@# one background worker for large imports (django-tasks-db), stopped together with the server
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # The browser journeys (tests/e2e) drive Debian's chromium; a CJK font makes their screenshots

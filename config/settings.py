@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "config.apps.LoginSecurityConfig",  # django-axes: failed-login throttling (logins and sessions block below)
     "registry",
     "training",
@@ -186,6 +188,28 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the probe speaks plain HTTP to the app server
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# Import records and background imports (docs/导入记录与后台任务.md). Uploaded files are kept in
+# MEDIA_ROOT (never served directly: the admin hands them out to who may see the record) and
+# deleted by `manage.py purge_import_files` once older than IMPORT_FILE_RETENTION_DAYS.
+MEDIA_ROOT = Path(os.getenv("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+IMPORT_FILE_RETENTION_DAYS = envint("IMPORT_FILE_RETENTION_DAYS", str(3 * 365))
+IMPORT_UNDO_WINDOW_HOURS = envint("IMPORT_UNDO_WINDOW_HOURS", "24")  # a clerk's own town's imports
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", "5000")  # above this the admin imports as a task
+IMPORT_STALL_SECONDS = envint("IMPORT_STALL_SECONDS", "120")  # no progress that long: the worker died
+# The task queue lives in the database (django-tasks-db): no broker. One worker process runs the
+# queued imports: `python manage.py db_worker` (`make demo` starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Progress of a running import is written outside its (all-or-nothing) transaction, so other
+# processes can read it: a file cache shared by the web server and the worker on this host.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.getenv("IMPORT_PROGRESS_DIR", str(BASE_DIR / "var" / "import-progress")),
+    },
+}
 
 LOGGING = {
     "version": 1,

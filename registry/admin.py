@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from registry.kernel import hooks
 from registry.kernel.admin import ContainsFilter, ScopedAdmin, ScopedInline, SetBasedInlineFormSet, TownFilter
+from registry.kernel.excel.records_admin import ImportRecordAdmin
 from registry.kernel.scope import visible
 from registry.kernel.validators import id_birth_place
 from registry.models import (
@@ -25,6 +26,7 @@ from registry.models import (
     Employment,
     Expert,
     HostUnit,
+    ImportRecord,
     Mediator,
     Membership,
     Organization,
@@ -418,6 +420,8 @@ class StaffProfileInline(admin.StackedInline):
     autocomplete_fields = ["area"]
     verbose_name = verbose_name_plural = "负责镇街（镇街录入员必填）"
 
+
+admin.site.register(ImportRecord, ImportRecordAdmin)
 
 admin.site.unregister(User)
 

@@ -75,9 +75,10 @@ class RegistryConfig(AppConfig):
                     StaffRole.CLERK: {
                         "registry.area": ("view", "add", "change"),
                         **{f"registry.{m}": EDIT for m in roster if m != "area"},
+                        "registry.importrecord": VIEW,  # their town's (ImportRecordQuerySet.visible_to)
                     },
-                    StaffRole.HR: {f"registry.{m}": VIEW for m in roster},
-                    StaffRole.FINANCE: {f"registry.{m}": VIEW for m in roster},
+                    StaffRole.HR: {**{f"registry.{m}": VIEW for m in roster}, "registry.importrecord": VIEW},
+                    StaffRole.FINANCE: {**{f"registry.{m}": VIEW for m in roster}, "registry.importrecord": VIEW},
                     # besides every registry permission (the access records among them): django-axes'
                     # login records, read; deleting an attempt unlocks that username and address
                     StaffRole.BUREAU: {

@@ -683,3 +683,7 @@ class DemoRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id}"
+
+
+# 导入记录 lives with the Excel engine; imported here so that it is a model of this app.
+from registry.kernel.excel.records import ImportRecord  # noqa: E402,F401

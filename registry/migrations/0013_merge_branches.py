@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0006_column_mapping"),
+        ("registry", "0007_import_records"),
         ("registry", "0008_organization_plan_fields"),
         ("registry", "0010_pinyin_names"),
         ("registry", "0011_demo_record"),

@@ -27,9 +27,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from registry.kernel.excel.engine import INVALID, STATUS_LABELS, ImportResult, import_file, resource_for
+from registry.kernel.excel.engine import INVALID, STATUS_LABELS, ImportResult, resource_for
 from registry.kernel.excel.headers import HeaderProblem, header_key
 from registry.kernel.excel.reading import MAX_FILE_BYTES, UnusableFile
+from registry.kernel.excel.recording import (
+    count_rows,
+    earlier_imports,
+    enqueue,
+    needs_background,
+    record_start,
+    run_import,
+)
+from registry.kernel.excel.records import ImportRecord, Source
 from registry.kernel.excel.writing import export_xlsx, mark_errors, template_xlsx, xlsx_response
 from registry.kernel.privacy import record_access
 from registry.models import AccessKind
@@ -125,7 +134,14 @@ class KindImportExportMixin:
             elif upload.size > MAX_FILE_BYTES:
                 context["file_error"] = f"文件过大，上限 {MAX_FILE_BYTES // 1048576} MB；请分成几个文件导入。"
             else:
-                token = self._keep(request, upload.read(), upload.name)
+                data = upload.read()
+                record = record_start(
+                    kind=self.import_kind, data=data, file_name=upload.name, user=request.user, source=Source.ADMIN
+                )
+                if needs_background(count_rows(data)):  # big files: preview and confirm run as tasks
+                    enqueue(record, dry_run=True)
+                    return HttpResponseRedirect(reverse("admin:registry_importrecord_progress", args=[record.pk]))
+                token = self._keep(request, data, upload.name, record)
                 self._preview(request, context, token)
         elif request.GET.get("preview"):
             token = request.GET["preview"]
@@ -155,7 +171,7 @@ class KindImportExportMixin:
         return xlsx_response(data, f"{stem}-标注错误.xlsx")
 
     # ---- the kept file and its preview ------------------------------------------------------
-    def _keep(self, request, data: bytes, filename: str) -> str:
+    def _keep(self, request, data: bytes, filename: str, record: ImportRecord) -> str:
         """Hold the uploaded file until the user confirms (server-side, never in the form)."""
         PENDING_DIR.mkdir(mode=0o700, exist_ok=True)
         stale = time.time() - 24 * 3600  # previews nobody confirmed
@@ -167,7 +183,12 @@ class KindImportExportMixin:
             self._discard(previous)
         token = secrets.token_hex(16)
         (PENDING_DIR / f"{token}.xlsx").write_bytes(data)
-        request.session[SESSION_KEY] = {"token": token, "kind": self.import_kind, "filename": filename}
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "kind": self.import_kind,
+            "filename": filename,
+            "record": record.pk,  # the confirm completes the preview's 导入记录
+        }
         return token
 
     def _pending(self, request, token: str) -> dict | None:
@@ -199,7 +220,7 @@ class KindImportExportMixin:
         data = (PENDING_DIR / f"{token}.xlsx").read_bytes()
         saved = self._saved_mapping(request.user)
         try:
-            result = import_file(self.import_kind, data, user=request.user, dry_run=True, mapping=saved)
+            result = run_import(self._record(request, pending, data), data, dry_run=True, mapping=saved)
         except HeaderProblem as exc:
             exact = {c for c, (_, how) in exc.found.items() if how == "exact"}
             current = {c: (text, how) for c, (text, how) in exc.found.items() if how != "exact"}
@@ -262,8 +283,26 @@ class KindImportExportMixin:
             for column in columns
         ]
 
+    def _record(self, request, pending: dict, data: bytes) -> ImportRecord:
+        """The 导入记录 this preview and its confirm complete (one record per admin import)."""
+        record = ImportRecord.objects.filter(pk=pending.get("record"), user=request.user).first()
+        if record is None:
+            record = record_start(
+                kind=self.import_kind,
+                data=data,
+                file_name=pending.get("filename") or "",
+                user=request.user,
+                source=Source.ADMIN,
+            )
+            pending["record"] = record.pk
+            request.session.modified = True
+        return record
+
     def _show(self, request, context, token: str, stored: dict) -> None:
         context.update(token=token, filename=stored["filename"], mapping_rows=stored.get("mapping", []))
+        record = ImportRecord.objects.filter(pk=(self._pending(request, token) or {}).get("record")).first()
+        if record is not None:
+            context.update(record=record, earlier=earlier_imports(record, request.user).first())
         if "problem" in stored:
             context["file_error"] = stored["problem"]
             context["mapping_open"] = True
@@ -314,7 +353,7 @@ class KindImportExportMixin:
         data = (PENDING_DIR / f"{token}.xlsx").read_bytes()
         saved = self._saved_mapping(request.user)
         try:
-            result = import_file(self.import_kind, data, user=request.user, mapping=saved)
+            result = run_import(self._record(request, pending, data), data, mapping=saved)
         except UnusableFile as exc:
             self._discard(token)
             request.session.pop(SESSION_KEY, None)
@@ -327,7 +366,8 @@ class KindImportExportMixin:
             return TemplateResponse(request, "admin/registry/import.html", context)
         self._discard(token)
         request.session.pop(SESSION_KEY, None)
-        messages.success(request, f"已导入“{pending.get('filename')}”：{result.summary()}")
+        record = self._record(request, pending, data)
+        messages.success(request, f"已导入“{pending.get('filename')}”：{result.summary()}（导入记录 #{record.pk}）")
         return HttpResponseRedirect(context["changelist_url"])
 
 

@@ -47,6 +47,7 @@ from import_export import resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry.kernel import hooks
+from registry.kernel.excel import changes
 from registry.kernel.excel.headers import HeaderIndex, Recognition, Synonym, footer_text, recognize
 from registry.kernel.excel.reading import UnusableFile, read_sheet
 from registry.kernel.excel.widgets import (
@@ -436,15 +437,24 @@ def bulk_create_history(objs: list[models.Model], model: type[models.Model], use
     """bulk_create_with_history in slices: simple-history builds a historical instance per
     object at once, so slicing keeps 100,000 rows from doubling the peak memory."""
     for start in range(0, len(objs), WRITE_SLICE):
-        bulk_create_with_history(objs[start : start + WRITE_SLICE], model, batch_size=BATCH_SIZE, default_user=user)
+        done = bulk_create_with_history(
+            objs[start : start + WRITE_SLICE],
+            model,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=changes.reason(),  # ties the history rows to the import record
+        )
+        changes.note_bulk(done, model, created=True)
 
 
 def bulk_update_history(objs: list[models.Model], model: type[models.Model], fields: list[str], user) -> None:
     fields = with_derived_fields(objs, model, fields)  # bulk_update runs no pre_save: refresh the pinyin keys
     for start in range(0, len(objs), WRITE_SLICE):
+        part = objs[start : start + WRITE_SLICE]
         bulk_update_with_history(
-            objs[start : start + WRITE_SLICE], model, fields, batch_size=BATCH_SIZE, default_user=user
+            part, model, fields, batch_size=BATCH_SIZE, default_user=user, default_change_reason=changes.reason()
         )
+        changes.note_bulk(part, model, created=False)
 
 
 def _is_relation(model, name: str) -> bool:
@@ -512,14 +522,18 @@ def import_rows(
     if not rows:
         raise UnusableFile("文件只有表头，没有数据行。请在表头下面填写数据后再导入。")
     present = list(positions)
+    changes.report("read", len(rows), len(rows))
     resource.prefetch(rows, ctx)
     released = Cells((), positions)
-    for row in rows:
+    for checked, row in enumerate(rows):
+        if checked % 1000 == 0:
+            changes.report("checked", checked, len(rows))
         resource.clean_row(row, present, ctx)
         # plan() works on row.values; dropping the raw sheet keeps 100,000 rows in budget
         # (`column in row.cells` still says whether the file has the column)
         row.cells = released
     table.clear()
+    changes.report("planned", 0, len(rows))
     resource.plan(rows, ctx)
     result = ImportResult(
         kind=resource.kind,
@@ -600,6 +614,9 @@ def import_file(
             result = import_rows(resource, table, ctx, mapping=mapping)
             result.sheet = sheet
             if not result.errors and not dry_run:
+                changes.expect_writes(
+                    sum(map(len, ctx.creates.values())) + sum(len(objs) for objs, _ in ctx.updates.values())
+                )
                 resource.write(ctx)
     except DatabaseError:
         # another user changed the same records between our check and our write

@@ -5,10 +5,12 @@ more there are; json and xlsx always carry every row."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from registry.kernel.reporting import (
     RENDERERS,
@@ -48,10 +50,28 @@ class Command(BaseCommand):
         options["format"] = (options["format"] or "").strip().lower()
         try:
             limit = self.limit(options.get("limit"))
-            report = self.build(options)
+            with self.progress_bar(options["format"]) as step:
+                step("计算报表")
+                report = self.build(options)
+                step("输出")
             self.write(report, options["format"], options.get("output"), limit)
         except ReportError as exc:
             raise CommandError(str(exc)) from None
+
+    @contextlib.contextmanager
+    def progress_bar(self, fmt: str):
+        """A tqdm bar on the terminal while the report is computed (text only; never json, never piped)."""
+        if fmt != "text" or not self.stdout.isatty():
+            yield lambda stage: None
+            return
+        with tqdm(total=2, file=self.stdout._out, leave=False, bar_format="{desc} {bar} {elapsed}") as bar:
+
+            def step(stage: str) -> None:
+                if bar.desc:
+                    bar.update(1)
+                bar.set_description(stage)
+
+            yield step
 
     def params(self, options) -> ReportParams:
         user = self.user(options.get("as_user"))
