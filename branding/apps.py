@@ -18,6 +18,7 @@ class BrandingConfig(AppConfig):
             ReportSpec("brands", "调解品牌建设", "branding.reports.brands", permission="branding.view_studio"),
         )
         hooks.register(hooks.DEMO_SEEDER, "branding.demo.seed")
+        hooks.register(hooks.SYNTHETIC_GENERATOR, "branding.synthetic.steps")
         models = ("branding.studio", "branding.commendation")
         hooks.register(
             hooks.ROLE_PERMISSIONS,

@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from simple_history.models import HistoricalRecords
 
 from registry.kernel.fields import IdNumberField, MultiValueField, PhoneField
@@ -158,6 +158,18 @@ class Area(models.Model):
             raise ValidationError(
                 {"parent": f"{self.level}的上级区划应为{wanted}，“{self.parent}”是{self.parent.level}。"}
             )
+
+
+def town_of(area: str, field: str = "id") -> Case:
+    """`Area.town` in SQL: `field` of the town/street that the area at lookup `area` counts
+    under (a village/community rolls up into its town/street), for GROUP BY and annotations."""
+    return Case(
+        When(
+            Q(**{f"{area}__level__in": VILLAGE_LEVELS, f"{area}__parent__isnull": False}),
+            then=F(f"{area}__parent__{field}"),
+        ),
+        default=F(f"{area}__{field}"),
+    )
 
 
 class HostUnit(models.Model):

@@ -18,6 +18,7 @@ class SubsidiesConfig(AppConfig):
             ),
         )
         hooks.register(hooks.DEMO_SEEDER, "subsidies.demo.seed")
+        hooks.register(hooks.SYNTHETIC_GENERATOR, "subsidies.synthetic.steps")
         hooks.register(
             hooks.ROLE_PERMISSIONS,
             (

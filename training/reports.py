@@ -1,21 +1,38 @@
 """Training frequency (SPEC §2.6, work plan item 17): one function, shared by the command,
-the web page and the xlsx export through registry.kernel.reporting."""
+the web page and the xlsx export through registry.kernel.reporting.
+
+Counted in the database: sessions held per organizer and untrained people per town are
+GROUP BY queries; the two lists of people (untrained, hours) are LazyRows — paged on the
+page, streamed whole to JSON and xlsx — so time and memory do not grow with the roster
+beyond the rows returned. A fixed number of queries whatever the data size.
+"""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 
 from registry import policy
-from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
-from registry.models import Area, AreaLevel, Membership
-from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
+from registry.kernel.reporting import (
+    Column,
+    LazyRows,
+    Overview,
+    Rate,
+    Report,
+    ReportParams,
+    Table,
+    queryset_rows,
+)
+from registry.models import Area, AreaLevel, Mediator, Membership, town_of
+from training.models import ORGANIZER_LEVELS, Attendance
 
 DISTRICT_CATEGORY = "区县"
 TOWN_CATEGORY = "乡镇（街道）"
 MEDIATOR_LINK = "admin:registry_mediator_change"
+UNTRAINED_SUMMARY = "本年度未参训的在岗调解员"
 
 
 def category_of(area: Area) -> str:
@@ -27,95 +44,148 @@ def year_window(year: int, as_of: datetime.date) -> tuple[datetime.date, datetim
     return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
 
 
-def training(params: ReportParams) -> Report:
-    start, end = year_window(params.year, params.as_of)
-    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
-
-    areas = sorted(
-        params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS)),
-        key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
-    )
-    held = dict(
-        TrainingSession.objects.filter(area__in=[a.pk for a in areas], date__range=(start, end))
-        .values_list("area")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-    attended_in_year = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
-    idle_posts = (
-        params.scope(Membership.objects.active_on(params.as_of))
-        .filter(~Exists(attended_in_year))
-        .select_related("mediator", "organization__area__parent")
-        .order_by("mediator__name", "mediator__id_number", "organization__name")
-    )
-    untrained: dict[int, dict] = {}
-    untrained_by_town: dict[int, set[int]] = {}
-    for post in idle_posts:
-        town = post.organization.area.town
-        row = untrained.setdefault(
-            post.mediator_id,
-            {
-                "mediator_id": post.mediator_id,
-                "name": post.mediator.name,
-                "id_number": post.mediator.id_number,
-                "organizations": [],
-                "towns": [],
-                "employment": [],
-            },
+def _organizers(params: ReportParams, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The district and towns/streets in scope, each with the sessions it held in the window."""
+    held = Count("training_sessions", filter=Q(training_sessions__date__range=(start, end)))
+    areas = (
+        params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS))
+        .annotate(held=held)
+        .order_by(
+            Case(When(level=AreaLevel.DISTRICT, then=Value(0)), default=Value(1), output_field=IntegerField()), "name"
         )
-        row["organizations"].append(post.organization.name)
-        row["employment"].append(post.employment)
-        if town.name not in row["towns"]:
-            row["towns"].append(town.name)
-        untrained_by_town.setdefault(town.pk, set()).add(post.mediator_id)
-
-    hours = [
-        {
-            "mediator_id": r["mediator"],
-            "name": r["mediator__name"],
-            "id_number": r["mediator__id_number"],
-            "sessions": r["sessions"],
-            "hours": r["hours"] or Decimal("0"),
-        }
-        for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
-        .values("mediator", "mediator__name", "mediator__id_number")
-        .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
-        .order_by("mediator__name", "mediator__id_number")
-    ]
-
+        .values("pk", "name", "level", "held")
+    )
+    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
     rows = []
     for area in areas:
-        required = required_by_level.get(category_of(area))
-        count = held.get(area.pk, 0)
+        category = DISTRICT_CATEGORY if area["level"] == AreaLevel.DISTRICT else TOWN_CATEGORY
+        required = required_by_level.get(category)
         rows.append(
             {
-                "area": area.name,
-                "area_id": area.pk,
-                "level": area.level,
-                "category": category_of(area),
-                "held": count,
+                "area": area["name"],
+                "area_id": area["pk"],
+                "level": area["level"],
+                "category": category,
+                "held": area["held"],
                 "required": required,
-                "short": None if required is None else max(0, required - count),
-                "meets": None if required is None else count >= required,
-                "untrained": len(untrained_by_town.get(area.pk, ())),
+                "short": None if required is None else max(0, required - area["held"]),
+                "meets": None if required is None else area["held"] >= required,
+                "untrained": 0,
             }
         )
+    return rows
 
+
+def _rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
+    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
     rates = []
     for category in (DISTRICT_CATEGORY, TOWN_CATEGORY):
         mine = [r for r in rows if r["category"] == category]
         if not mine:
             continue  # a clerk's report has no district row
-        required = required_by_level.get(category)
         rates.append(
             Rate.of(
                 category,
                 total=len(mine),
                 meeting=sum(1 for r in mine if r["meets"] is not False),
-                target=None if required is None else 1,  # "every town/street holds ≥ 2": all of them
+                # "every town/street holds ≥ 2": all of them
+                target=None if required_by_level.get(category) is None else 1,
             )
         )
+    return rates
+
+
+def idle_posts(params: ReportParams, start: datetime.date, end: datetime.date) -> QuerySet:
+    """Posts in scope active on the as-of date whose holder attended no session in the window."""
+    attended = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
+    return params.scope(Membership.objects.active_on(params.as_of)).filter(~Exists(attended))
+
+
+def untrained_people(posts: QuerySet) -> QuerySet:
+    return Mediator.objects.filter(Exists(posts.filter(mediator=OuterRef("pk")))).order_by("name", "id_number")
+
+
+POST_FIELDS = ("mediator_id", "mediator__name", "mediator__id_number", "organization__name", "employment", "town")
+
+
+def _people_rows(posts) -> list[dict] | object:
+    """One row per person from their posts (ordered by person): organizations, 专兼职, towns."""
+    for mediator_id, group in groupby(posts, key=lambda p: p["mediator_id"]):
+        group = list(group)
+        yield {
+            "mediator_id": mediator_id,
+            "name": group[0]["mediator__name"],
+            "id_number": group[0]["mediator__id_number"],
+            "organizations": [p["organization__name"] for p in group],
+            "towns": list(dict.fromkeys(p["town"] for p in group)),
+            "employment": [p["employment"] for p in group],
+        }
+
+
+def untrained_rows(posts: QuerySet) -> LazyRows:
+    ordered = posts.annotate(town=town_of("organization__area", "name")).order_by(
+        "mediator__name", "mediator__id_number", "organization__name"
+    )
+    people = untrained_people(posts)
+
+    def page(start: int, stop: int) -> list[dict]:
+        ids = list(people.values_list("pk", flat=True)[start:stop])
+        return list(_people_rows(ordered.filter(mediator_id__in=ids).values(*POST_FIELDS)))
+
+    return LazyRows(
+        count=people.count,
+        page=page,
+        stream=lambda: _people_rows(ordered.values(*POST_FIELDS).iterator(chunk_size=2000)),
+    )
+
+
+def hours_rows(params: ReportParams, start: datetime.date, end: datetime.date) -> LazyRows:
+    attendance = (
+        params.scope(Attendance.objects.filter(session__date__range=(start, end)))
+        .values("mediator", "mediator__name", "mediator__id_number")
+        .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
+        .order_by("mediator__name", "mediator__id_number")
+    )
+    return queryset_rows(
+        attendance,
+        lambda r: {
+            "mediator_id": r["mediator"],
+            "name": r["mediator__name"],
+            "id_number": r["mediator__id_number"],
+            "sessions": r["sessions"],
+            "hours": r["hours"] or Decimal("0"),
+        },
+    )
+
+
+def training_overview(params: ReportParams) -> Overview:
+    """The dashboard's part: rates and headline numbers, two queries."""
+    start, end = year_window(params.year, params.as_of)
+    rows = _organizers(params, start, end)
+    return Overview(
+        rates=_rates(params, rows), summary=_summary(rows, untrained_people(idle_posts(params, start, end)).count())
+    )
+
+
+def _summary(rows: list[dict], untrained: int) -> list[tuple[str, int]]:
+    return [("培训次数不足的区划", sum(1 for r in rows if r["short"])), (UNTRAINED_SUMMARY, untrained)]
+
+
+def training(params: ReportParams) -> Report:
+    start, end = year_window(params.year, params.as_of)
+    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
+    rows = _organizers(params, start, end)
+    posts = idle_posts(params, start, end)
+    by_town = dict(
+        posts.annotate(town=town_of("organization__area"))
+        .values("town")
+        .annotate(n=Count("mediator", distinct=True))
+        .order_by()
+        .values_list("town", "n")
+    )
+    for row in rows:
+        row["untrained"] = by_town.get(row["area_id"], 0)
+    untrained = untrained_rows(posts)
 
     frequency = "；".join(f"{k}每年至少{v}次" for k, v in required_by_level.items()) or "该年度尚无培训频次要求"
     return Report(
@@ -132,7 +202,7 @@ def training(params: ReportParams) -> Report:
             Column("untrained", "未参训在岗调解员"),
         ],
         rows=rows,
-        rates=rates,
+        rates=_rates(params, rows),
         extra=[
             Table(
                 "untrained",
@@ -144,7 +214,7 @@ def training(params: ReportParams) -> Report:
                     Column("employment", "专兼职"),
                     Column("towns", "所属区划"),
                 ],
-                list(untrained.values()),
+                untrained,
             ),
             Table(
                 "hours",
@@ -155,13 +225,10 @@ def training(params: ReportParams) -> Report:
                     Column("sessions", "参训次数"),
                     Column("hours", "学时合计"),
                 ],
-                hours,
+                hours_rows(params, start, end),
             ),
         ],
-        summary=[
-            ("培训次数不足的区划", sum(1 for r in rows if r["short"])),
-            ("本年度未参训的在岗调解员", len(untrained)),
-        ],
+        summary=_summary(rows, len(untrained)),
         notes=[
             f"统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",

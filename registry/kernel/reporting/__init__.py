@@ -22,6 +22,7 @@ import datetime
 import io
 import json
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -42,6 +43,9 @@ class ReportSpec:
     function: str  # dotted path of `def f(params: ReportParams) -> Report`
     permission: str = "registry.view_organization"  # who may read it (scope still applies)
     kinds: tuple[str, ...] = ()  # choices of the page's 类型 filter; () = no such filter
+    # dotted path of `def f(params: ReportParams) -> Overview`: the rates and headline numbers
+    # alone, for the dashboard (aggregates, no rows); "" = the dashboard runs the full report
+    overview: str = ""
 
 
 def reports() -> dict[str, ReportSpec]:
@@ -136,6 +140,59 @@ class Rate:
         }
 
 
+class LazyRows:
+    """Rows too many to hold: counted and paged in SQL for a page, streamed whole for JSON
+    and xlsx, never all in memory. `count()` and `page(start, stop)` serve the page (django-tables2
+    slices it like a list); `stream()` yields every row in order."""
+
+    def __init__(
+        self,
+        *,
+        count: Callable[[], int],
+        page: Callable[[int, int], list[dict]],
+        stream: Callable[[], Iterable[dict]],
+    ):
+        self._count, self._page, self._stream = count, page, stream
+        self._length: int | None = None
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self._count()
+        return self._length
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._stream())
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(len(self))
+            return self._page(start, stop) if stop > start else []
+        rows = self._page(key, key + 1)
+        if not rows:
+            raise IndexError(key)
+        return rows[0]
+
+
+def queryset_rows(queryset: QuerySet, row: Callable[[Any], dict], chunk_size: int = 2000) -> LazyRows:
+    """LazyRows of an ordered queryset, each item made a row by `row`."""
+    return LazyRows(
+        count=queryset.count,
+        page=lambda start, stop: [row(item) for item in queryset[start:stop]],
+        stream=lambda: (row(item) for item in queryset.iterator(chunk_size=chunk_size)),
+    )
+
+
+@dataclass
+class Overview:
+    """What the dashboard draws of a report: its rates and headline numbers, no rows."""
+
+    rates: list[Rate] | None
+    summary: list[tuple[str, Any]] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -151,7 +208,7 @@ class Table:
     key: str
     title: str
     columns: list[Column]
-    rows: list[dict]
+    rows: list[dict] | LazyRows
 
 
 @dataclass
@@ -161,7 +218,7 @@ class Report:
     as_of: datetime.date
     year: int
     columns: list[Column]
-    rows: list[dict]
+    rows: list[dict] | LazyRows
     rates: list[Rate] | None = None  # None: the rule has no rate (no "rates" key in JSON)
     extra: list[Table] = field(default_factory=list)
     summary: list[tuple[str, Any]] = field(default_factory=list)  # headline numbers for the dashboard
@@ -272,8 +329,31 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
+def _dumps(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default, indent=indent)
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """The report as one JSON object, written piece by piece: a list of rows is streamed
+    item by item (a LazyRows is never held whole), so memory stays flat however long it is."""
+    data = report.as_dict()
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + f"\n  {_dumps(key)}: "
+        if isinstance(value, (list, LazyRows)) and key != "rates":
+            yield "["
+            wrote = False
+            for row in value:
+                yield ("," if wrote else "") + "\n    " + _dumps(row, None)
+                wrote = True
+            yield "\n  ]" if wrote else "]"
+        else:
+            yield _dumps(value).replace("\n", "\n  ")
+    yield "\n}\n"
+
+
 def render_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, default=_json_default, indent=2)
+    return "".join(json_chunks(report))
 
 
 def _width(text: str) -> int:
