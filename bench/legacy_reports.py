@@ -14,6 +14,8 @@ from registry.models import Area, AreaLevel, Membership
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
+REPORTS = ["training"]
+
 # ---------------------------------------------------------------- training (training/reports.py)
 
 

@@ -8,7 +8,7 @@ import datetime
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
 from registry.models import Membership, OrganizationKind, Role
-from registry.synthetic import SyntheticPlan, Step, rng_for
+from registry.synthetic import Step, SyntheticPlan, rng_for
 
 
 def steps(plan: SyntheticPlan) -> list[Step]:

@@ -6,13 +6,12 @@ then pending, as in the demo); one part-timer in twenty a 以案定补 for one c
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.db.models import Q
 
 from registry.models import TOWN_LEVELS, Area, AreaLevel, Employment, Membership
-from registry.synthetic import SyntheticPlan, Step, id_number, mediator_ids, rng_for, town_of_post
+from registry.synthetic import Step, SyntheticPlan, id_number, mediator_ids, rng_for, town_of_post
 from subsidies.demo import STANDARDS, _months, _state
 from subsidies.models import Budget, Payout, PayoutKind, SubsidyStandard
 

@@ -191,6 +191,7 @@ class Overview:
 
     rates: list[Rate] | None
     summary: list[tuple[str, Any]] = field(default_factory=list)
+    scope_label: str = "全区"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from registry import synthetic
 from registry.kernel import hooks
+from registry.kernel.reporting.cache import invalidate_overviews
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         tier = synthetic.TIERS[options["tier"]].scaled(options["scale"])
         began = time.monotonic()
         written = self.load(tier, progress=None if options["no_progress"] else tqdm)
+        invalidate_overviews()  # bulk writes leave no history, which the dashboard cache watches
         seconds = time.monotonic() - began
         self.stdout.write(
             f"合成数据已就绪（{options['tier']} ×{options['scale']:g}：{tier.towns} 个乡镇/街道、"

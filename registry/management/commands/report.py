@@ -12,6 +12,7 @@ from registry.kernel.reporting import (
     Report,
     ReportError,
     ReportParams,
+    json_chunks,
     may_read,
     parse_date,
     parse_year,
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         return run_report(spec.name, params)
 
     def write(self, report: Report, fmt: str, output: str | None) -> None:
+        if fmt == "json":  # streamed: a list of a hundred thousand people is never held whole
+            self.write_chunks(json_chunks(report), output)
+            return
         content = RENDERERS[fmt](report)
         if output:
             mode, extra = ("wb", {}) if isinstance(content, bytes) else ("w", {"encoding": "utf-8"})
@@ -89,3 +93,15 @@ class Command(BaseCommand):
             buffer.flush()
         else:
             self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
+
+    def write_chunks(self, chunks, output: str | None) -> None:
+        if not output:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            return
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.writelines(chunks)
+        except OSError as exc:
+            raise ReportError(f"无法写入文件“{output}”：{exc.strerror or exc}。") from None
+        self.stderr.write(f"已写入 {output}")
