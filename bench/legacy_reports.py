@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from registry import policy
+from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.models import Area, AreaLevel, Membership
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
+from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
 REPORTS = ["training"]
@@ -20,21 +21,21 @@ REPORTS = ["training"]
 
 
 def training(params: ReportParams) -> Report:
-    start, end = year_window(params.year, params.as_of)
-    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
+    window = year_window(params.year, params.as_of)
+    required_by_level = in_force(TRAINING_PER_YEAR, params.year)
 
     areas = sorted(
         params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS)),
         key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
     )
     held = dict(
-        TrainingSession.objects.filter(area__in=[a.pk for a in areas], date__range=(start, end))
+        TrainingSession.objects.filter(window.q_containing("date"), area__in=[a.pk for a in areas])
         .values_list("area")
         .annotate(n=Count("pk"))
         .order_by()
     )
 
-    attended_in_year = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
+    attended_in_year = Attendance.objects.filter(window.q_containing("session__date"), mediator=OuterRef("mediator"))
     idle_posts = (
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(~Exists(attended_in_year))
@@ -70,7 +71,7 @@ def training(params: ReportParams) -> Report:
             "sessions": r["sessions"],
             "hours": r["hours"] or Decimal("0"),
         }
-        for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
+        for r in params.scope(Attendance.objects.filter(window.q_containing("session__date")))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
         .order_by("mediator__name", "mediator__id_number")
@@ -155,7 +156,7 @@ def training(params: ReportParams) -> Report:
             ("本年度未参训的在岗调解员", len(untrained)),
         ],
         notes=[
-            f"统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
+            f"统计 {window.start:%Y-%m-%d} 至 {window.end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )

@@ -254,8 +254,8 @@ def main() -> None:
         cursor.execute("ANALYZE")
     today = datetime.date.today()
     params = ReportParams(as_of=today, year=today.year)
-    start, end = year_window(params.year, params.as_of)
-    sql_params = {"as_of": params.as_of, "start": start, "end": end, "year": params.year}
+    window = year_window(params.year, params.as_of)
+    sql_params = {"as_of": params.as_of, "start": window.start, "end": window.end, "year": params.year}
     result = {
         "tier": args.tier,
         "scale": args.scale,

@@ -13,8 +13,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
+from branding.policy import BRAND_TARGET_COUNT, brand_target_count, brand_target_due
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
-from registry.policy import BRAND_TARGET_COUNT, brand_target_count
 
 CATEGORY = "已命名品牌调解工作室"
 STATUSES = StudioStatus.values
@@ -29,7 +29,7 @@ def is_recognized(studio: Studio, as_of: datetime.date) -> bool:
 def brand_rate(recognized: int, year: int) -> Rate:
     """rate = min(1, recognized ÷ target count); the target (all of it) applies once it falls due."""
     count = brand_target_count(year)
-    due = any(y <= year for y in BRAND_TARGET_COUNT)
+    due = brand_target_due(year)
     return Rate(
         category=CATEGORY,
         total=count,

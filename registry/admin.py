@@ -5,7 +5,7 @@ import datetime
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from registry.kernel import hooks
@@ -25,7 +25,7 @@ from registry.models import (
     StaffProfile,
     active_on,
 )
-from registry.policy import STAFFING_QUOTAS
+from registry.policy import STAFFING_QUOTAS, staffing_shortfall
 
 
 def today() -> datetime.date:
@@ -123,23 +123,20 @@ class OrganizationAdmin(ScopedAdmin):
         return [*self.inlines, *hooks.get(hooks.ORGANIZATION_INLINE)]
 
     def get_queryset(self, request):
-        full_time = Q(memberships__employment=Employment.FULL_TIME) & active_on(today(), "memberships__")
-        return (
-            super().get_queryset(request).annotate(_full_time=Count("memberships", filter=full_time)).order_by("name")
-        )
+        return super().get_queryset(request).with_full_time(today()).order_by("name")
 
     @admin.display(description="专职人数定额")
     def quota(self, obj) -> str:
         return STAFFING_QUOTAS.get(obj.kind, "—")
 
-    @admin.display(description="在岗专职人数", ordering="_full_time")
+    @admin.display(description="在岗专职人数", ordering="full_time_count")
     def full_time_count(self, obj) -> int:
-        return obj._full_time
+        return obj.full_time_count
 
     @admin.display(description="缺额")
     def shortfall(self, obj) -> str | int:
-        quota = STAFFING_QUOTAS.get(obj.kind)
-        return "—" if quota is None else max(0, quota - obj._full_time)
+        shortfall = staffing_shortfall(obj.kind, obj.full_time_count)
+        return "—" if shortfall is None else shortfall
 
 
 @admin.register(Mediator)

@@ -13,15 +13,9 @@ class RegistryConfig(AppConfig):
         from registry.models import ROOM_HOST_KIND
         from registry.policy import STAFFING_QUOTAS
 
-        for kind in ("areas", "hostunits", "organizations", "mediators", "experts"):
-            name = {
-                "areas": "Area",
-                "hostunits": "HostUnit",
-                "organizations": "Organization",
-                "mediators": "Mediator",
-                "experts": "Expert",
-            }[kind]
-            hooks.register(hooks.IMPORT_KIND, (kind, f"registry.resources.{name}Resource"))
+        kinds = {"areas": "Area", "hostunits": "HostUnit", "organizations": "Organization", "mediators": "Mediator"}
+        for kind, model in {**kinds, "experts": "Expert"}.items():
+            hooks.register(hooks.IMPORT_KIND, (kind, f"registry.resources.{model}Resource"))
         for spec in [
             ReportSpec(
                 "staffing",

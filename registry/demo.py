@@ -72,6 +72,14 @@ def synthetic_id(rng: random.Random) -> str:
 
 
 def seed(rng: random.Random) -> None:
+    district, towns, villages = _seed_areas()
+    court, petition, stations = _seed_host_units(district, towns)
+    orgs = _seed_organizations(district, towns, villages, court, petition, stations)
+    _seed_mediators(rng, orgs)
+    _seed_experts(rng, [o for o in orgs if o.kind == Kind.INDUSTRY])
+
+
+def _seed_areas() -> tuple[Area, list[Area], dict[Area, list[Area]]]:
     district = upsert(Area, {"name": DISTRICT}, {"level": AreaLevel.DISTRICT, "parent": None})
     towns = [upsert(Area, {"name": name}, {"level": level, "parent": district}) for name, level in TOWNS]
     villages: dict[Area, list[Area]] = {}
@@ -80,7 +88,10 @@ def seed(rng: random.Random) -> None:
         villages[town] = [
             upsert(Area, {"name": f"{town.name}演示{level}{n}"}, {"level": level, "parent": town}) for n in range(1, 5)
         ]
+    return district, towns, villages
 
+
+def _seed_host_units(district: Area, towns: list[Area]) -> tuple[HostUnit, HostUnit, list[HostUnit]]:
     court = upsert(HostUnit, {"name": "大渡口区人民法院"}, {"kind": HostUnitKind.COURT, "area": district})
     upsert(HostUnit, {"name": "大渡口区人民法院八桥法庭（演示）"}, {"kind": HostUnitKind.COURT, "area": towns[5]})
     petition = upsert(HostUnit, {"name": "大渡口区信访接待大厅"}, {"kind": HostUnitKind.PETITION, "area": district})
@@ -92,58 +103,40 @@ def seed(rng: random.Random) -> None:
         )
         for i, town in enumerate(towns)
     ]
+    return court, petition, stations
+
+
+def _seed_organizations(
+    district: Area,
+    towns: list[Area],
+    villages: dict[Area, list[Area]],
+    court: HostUnit,
+    petition: HostUnit,
+    stations: list[HostUnit],
+) -> list[Organization]:
+    def org(name: str, kind: str, area: Area, **fields) -> Organization:
+        return upsert(Organization, {"name": name}, {"kind": kind, "area": area, **fields})
 
     orgs: list[Organization] = []
     for town in towns:
-        orgs.append(upsert(Organization, {"name": f"{town.name}人民调解委员会"}, {"kind": Kind.TOWN, "area": town}))
+        orgs.append(org(f"{town.name}人民调解委员会", Kind.TOWN, town))
         # the last village of every other town has no committee yet: committee coverage shows a gap
         for i, village in enumerate(villages[town]):
             if i == 3 and towns.index(town) % 2:
                 continue
-            orgs.append(
-                upsert(Organization, {"name": f"{village.name}人民调解委员会"}, {"kind": Kind.VILLAGE, "area": village})
-            )
+            orgs.append(org(f"{village.name}人民调解委员会", Kind.VILLAGE, village))
     for domain in ["医患纠纷", "道路交通", "劳动争议", "物业管理"]:
-        orgs.append(
-            upsert(
-                Organization,
-                {"name": f"大渡口区{domain}人民调解委员会（演示）"},
-                {"kind": Kind.INDUSTRY, "area": district, "domains": domain},
-            )
-        )
-    orgs.append(
-        upsert(Organization, {"name": "重钢演示企业人民调解委员会"}, {"kind": Kind.ENTERPRISE, "area": towns[3]})
-    )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区人民法院诉前调解室（演示）"},
-            {"kind": Kind.COURT_ROOM, "area": district, "host_unit": court},
-        )
-    )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区信访事项调解室（演示）"},
-            {"kind": Kind.PETITION_ROOM, "area": district, "host_unit": petition},
-        )
-    )
+        orgs.append(org(f"大渡口区{domain}人民调解委员会（演示）", Kind.INDUSTRY, district, domains=domain))
+    orgs.append(org("重钢演示企业人民调解委员会", Kind.ENTERPRISE, towns[3]))
+    orgs.append(org("大渡口区人民法院诉前调解室（演示）", Kind.COURT_ROOM, district, host_unit=court))
+    orgs.append(org("大渡口区信访事项调解室（演示）", Kind.PETITION_ROOM, district, host_unit=petition))
     for station in stations[2:7]:
-        orgs.append(
-            upsert(
-                Organization,
-                {"name": f"{station.name}驻所调解室"},
-                {"kind": Kind.POLICE_ROOM, "area": station.area, "host_unit": station},
-            )
-        )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区市场监管行政调解组织（演示）"},
-            {"kind": Kind.ADMINISTRATIVE, "area": district},
-        )
-    )
+        orgs.append(org(f"{station.name}驻所调解室", Kind.POLICE_ROOM, station.area, host_unit=station))
+    orgs.append(org("大渡口区市场监管行政调解组织（演示）", Kind.ADMINISTRATIVE, district))
+    return orgs
 
+
+def _seed_mediators(rng: random.Random, orgs: list[Organization]) -> None:
     for index, org in enumerate(orgs):
         quota = STAFFING_QUOTAS.get(org.kind, 0)
         full_time = quota if index % 4 else max(0, quota - 1)  # every fourth organization is short
@@ -169,7 +162,8 @@ def seed(rng: random.Random) -> None:
                 {"role": role, "employment": employment, "end_date": None},
             )
 
-    industry = [o for o in orgs if o.kind == Kind.INDUSTRY]
+
+def _seed_experts(rng: random.Random, industry: list[Organization]) -> None:
     for n in range(20):
         expert = upsert(
             Expert,

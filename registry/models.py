@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, When
 from simple_history.models import HistoricalRecords
 
 from registry.kernel.fields import IdNumberField, MultiValueField, PhoneField
+from registry.kernel.period import Period
 from registry.kernel.validators import id_birth_date, id_gender, normalize_id_number
 
 PERSON_CATEGORIES = [
@@ -190,9 +192,18 @@ class HostUnit(models.Model):
 
 def active_on(day: datetime.date, prefix: str = "") -> Q:
     """Posts active on `day`: start ≤ day (or empty) and day ≤ end (or empty) — SPEC §4."""
-    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day})) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
-    )
+    return Period.q_active_on(day, prefix)
+
+
+def full_time_on(day: datetime.date, prefix: str = "") -> Q:
+    """Full-time posts active on `day`; with prefix "memberships__" it filters a Count."""
+    return Q(**{f"{prefix}employment": Employment.FULL_TIME}) & active_on(day, prefix)
+
+
+class OrganizationQuerySet(ScopedQuerySet):
+    def with_full_time(self, day: datetime.date):
+        """Annotates `full_time_count`: the organization's full-time posts active on `day`."""
+        return self.annotate(full_time_count=models.Count("memberships", filter=full_time_on(day, "memberships__")))
 
 
 class Organization(models.Model):
@@ -215,7 +226,7 @@ class Organization(models.Model):
     address = models.CharField("地址", max_length=200, blank=True)
     has_party_org = models.BooleanField("是否建立党组织", default=False)
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "调解组织"
@@ -302,9 +313,15 @@ class MembershipQuerySet(ScopedQuerySet):
     def full_time(self):
         return self.filter(employment=Employment.FULL_TIME)
 
+    def full_time_on(self, day: datetime.date):
+        return self.filter(full_time_on(day))
 
-# Enforced by an exclusion constraint on PostgreSQL (migration 0002), checked in clean().
+
+# "At most one 专职 post at a time" (SPEC §2.1): Membership.full_time_conflict() is the rule,
+# clean() and the importer ask it; PostgreSQL enforces it too, with an exclusion constraint of
+# this name (migration 0002; tests/registry/test_full_time_concurrency.py checks the name).
 FULL_TIME_CONSTRAINT = "registry_membership_one_full_time_post"
+FULL_TIME_RULE = "同一时间只能担任一个专职职务"
 
 
 class Membership(models.Model):
@@ -340,38 +357,58 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} · {self.role}（{self.employment}）"
 
+    @property
+    def period(self) -> Period:
+        return Period(self.start_date, self.end_date)
+
     def is_active_on(self, day: datetime.date) -> bool:
-        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+        return self.period.contains(day)
+
+    def full_time_conflict(self, others: Iterable[Membership]) -> Membership | None:
+        """The first of `others` (the same person's posts) that this post may not run beside:
+        both full-time and their dates overlap."""
+        if self.employment != Employment.FULL_TIME:
+            return None
+        for other in others:
+            if other is not self and other.employment == Employment.FULL_TIME and self.period.overlaps(other.period):
+                return other
+        return None
 
     def overlapping_full_time(self):
         """Other full-time posts of the same mediator whose dates overlap this one's."""
-        overlap = Q()
-        if self.end_date:
-            overlap &= Q(start_date__isnull=True) | Q(start_date__lte=self.end_date)
-        if self.start_date:
-            overlap &= Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
         return (
             Membership.objects.full_time()
-            .filter(overlap, mediator_id=self.mediator_id)
+            .filter(self.period.q_overlapping(), mediator_id=self.mediator_id)
             .exclude(pk=self.pk)
             .select_related("organization")
         )
 
-    def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "离任日期不能早于任职日期。"})
+    def validate_one_full_time_post(self) -> None:
+        """Raises the clerk's message when a stored full-time post overlaps this one."""
         if self.employment == Employment.FULL_TIME and self.mediator_id:
             other = self.overlapping_full_time().first()
             if other:
                 raise ValidationError({"employment": full_time_conflict_message(other)})
 
+    @staticmethod
+    def breaks_one_full_time_post(error: Exception) -> bool:
+        """The database refused a save because of the full-time exclusion constraint."""
+        return FULL_TIME_CONSTRAINT in str(error)
 
-def full_time_conflict_message(other: Membership) -> str:
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "离任日期不能早于任职日期。"})
+        self.validate_one_full_time_post()
+
+
+def full_time_conflict_message(other: Membership | None = None) -> str:
+    if other is None:
+        return f"该调解员{FULL_TIME_RULE}。"
     start = f"{other.start_date:%Y-%m-%d}" if other.start_date else "不详"
     end = f"{other.end_date:%Y-%m-%d}" if other.end_date else "至今"
     return (
         f"该调解员在“{other.organization}”已有专职职务（{start} 至 {end}），"
-        "同一时间只能担任一个专职职务；请先填写原职务的离任日期，或改为兼职。"
+        f"{FULL_TIME_RULE}；请先填写原职务的离任日期，或改为兼职。"
     )
 
 

@@ -8,7 +8,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import models
+
+from registry.kernel.policy import in_force
 from registry.models import OrganizationKind as Kind
+
+__all__ = ["in_force"]  # re-exported: reports read every table through the one helper
+
+
+class RateCategory(models.TextChoices):
+    """Rate categories that are not a single organization kind (the kinds are `OrganizationKind`).
+
+    Policy tables and reports use these members as keys, never a retyped label, so a typo is
+    an AttributeError, not a silently missing target.
+    """
+
+    DISTRICT = "区县", "区县"
+    TOWN = "乡镇（街道）", "乡镇（街道）"
+    VILLAGE = "村（社区）", "村（社区）"
+    STATIONED_ROOMS = "派驻调解室", "派驻调解室"  # the three stationed kinds together
+
 
 # Full-time mediators an organization of each kind must have (item 8: "3/2/1/2").
 # Kinds absent from this table have no quota and are not staffing rows.
@@ -22,41 +41,46 @@ STAFFING_QUOTAS: dict[str, int] = {
     Kind.PETITION_ROOM: 2,
 }
 
-STATIONED_ROOMS = "派驻调解室"  # the three stationed kinds, one staffing-rate category
+
+def staffing_shortfall(kind: str, full_time: int) -> int | None:
+    """Rule 1: max(0, quota − active full-time posts); None for a kind without a quota."""
+    quota = STAFFING_QUOTAS.get(kind)
+    return None if quota is None else max(0, quota - full_time)
+
 
 # Staffing-rate categories: which kinds each covers.
 STAFFING_CATEGORIES: dict[str, tuple[str, ...]] = {
-    Kind.TOWN.value: (Kind.TOWN,),
-    Kind.INDUSTRY.value: (Kind.INDUSTRY,),
-    STATIONED_ROOMS: (Kind.COURT_ROOM, Kind.POLICE_ROOM, Kind.PETITION_ROOM),
-    Kind.VILLAGE.value: (Kind.VILLAGE,),
-    Kind.ENTERPRISE.value: (Kind.ENTERPRISE,),
+    Kind.TOWN: (Kind.TOWN,),
+    Kind.INDUSTRY: (Kind.INDUSTRY,),
+    RateCategory.STATIONED_ROOMS: (Kind.COURT_ROOM, Kind.POLICE_ROOM, Kind.PETITION_ROOM),
+    Kind.VILLAGE: (Kind.VILLAGE,),
+    Kind.ENTERPRISE: (Kind.ENTERPRISE,),
 }
 
 # Targets by the year they fall due; a target stays in force in later years until
 # a later entry replaces it. A category missing from the entry in force has no target.
 STAFFING_TARGETS: dict[int, dict[str, Decimal]] = {
-    2021: {Kind.TOWN.value: Decimal("1"), STATIONED_ROOMS: Decimal("1"), Kind.INDUSTRY.value: Decimal("0.5")},
-    2022: {Kind.TOWN.value: Decimal("1"), STATIONED_ROOMS: Decimal("1"), Kind.INDUSTRY.value: Decimal("1")},
+    2021: {Kind.TOWN: Decimal("1"), RateCategory.STATIONED_ROOMS: Decimal("1"), Kind.INDUSTRY: Decimal("0.5")},
+    2022: {Kind.TOWN: Decimal("1"), RateCategory.STATIONED_ROOMS: Decimal("1"), Kind.INDUSTRY: Decimal("1")},
 }
 
 # Committee coverage (建成率): towns/streets and villages/communities with a committee of their level.
 COMMITTEE_TARGETS: dict[int, dict[str, Decimal]] = {
-    2021: {"乡镇（街道）": Decimal("1"), "村（社区）": Decimal("1")},
+    2021: {RateCategory.TOWN: Decimal("1"), RateCategory.VILLAGE: Decimal("1")},
 }
 
 # Stationed-room coverage: share of host units with a room of the matching kind.
 POLICE_OFFICER_THRESHOLD = 20  # stations with fewer officers are outside the rate
 ROOM_TARGETS: dict[int, dict[str, Decimal]] = {
     2021: {
-        Kind.COURT_ROOM.value: Decimal("0.8"),
-        Kind.PETITION_ROOM.value: Decimal("0.8"),
-        Kind.POLICE_ROOM.value: Decimal("0.6"),
+        Kind.COURT_ROOM: Decimal("0.8"),
+        Kind.PETITION_ROOM: Decimal("0.8"),
+        Kind.POLICE_ROOM: Decimal("0.6"),
     },
     2022: {
-        Kind.COURT_ROOM.value: Decimal("1"),
-        Kind.PETITION_ROOM.value: Decimal("1"),
-        Kind.POLICE_ROOM.value: Decimal("1"),
+        Kind.COURT_ROOM: Decimal("1"),
+        Kind.PETITION_ROOM: Decimal("1"),
+        Kind.POLICE_ROOM: Decimal("1"),
     },
 }
 
@@ -64,25 +88,5 @@ ROOM_TARGETS: dict[int, dict[str, Decimal]] = {
 EXPERT_COVERAGE_KIND = Kind.INDUSTRY
 PROFESSIONAL_CATEGORY = "专业技术人员"
 EXPERT_TARGETS: dict[int, dict[str, Decimal]] = {
-    2021: {Kind.INDUSTRY.value: Decimal("1")},
+    2021: {Kind.INDUSTRY: Decimal("1")},
 }
-
-# Training frequency (item 17), centralized sessions per year, from 2020.
-TRAINING_PER_YEAR: dict[int, dict[str, int]] = {
-    2020: {"区县": 1, "乡镇（街道）": 2},
-}
-
-# Brands (item 19): recognized studios.
-BRAND_TARGET_COUNT: dict[int, int] = {2022: 5}
-
-
-def in_force(table: dict[int, dict], year: int) -> dict:
-    """The entry of `table` in force at the end of `year` ({} before the first)."""
-    due = [y for y in table if y <= year]
-    return table[max(due)] if due else {}
-
-
-def brand_target_count(year: int) -> int:
-    """The brand target count; before it falls due the count still measures progress."""
-    due = [y for y in BRAND_TARGET_COUNT if y <= year]
-    return BRAND_TARGET_COUNT[max(due) if due else min(BRAND_TARGET_COUNT)]

@@ -38,7 +38,9 @@ from registry.policy import (
     STAFFING_CATEGORIES,
     STAFFING_QUOTAS,
     STAFFING_TARGETS,
+    RateCategory,
     in_force,
+    staffing_shortfall,
 )
 
 ORG_LINK = {"link": "admin:registry_organization_change", "link_key": "organization_id"}
@@ -52,51 +54,8 @@ def _existing_on(params: ReportParams, prefix: str = "") -> Q:
 
 def staffing(params: ReportParams) -> Report:
     """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
-    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
-    full_time_today = Q(memberships__employment=Employment.FULL_TIME) & active_on(params.as_of, "memberships__")
-    organizations = (
-        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
-        .annotate(full_time=Count("memberships", filter=full_time_today))
-        # plain values, not model instances: a district-wide report reads thousands of rows
-        .values("pk", "name", "kind", "area_id", "area__name", "area__level", "area__parent__name", "full_time")
-        .order_by("name")
-    )
-    rows, org_area = [], {}
-    for org in organizations:
-        quota = STAFFING_QUOTAS[org["kind"]]
-        village = org["area__level"] in VILLAGE_LEVELS and org["area__parent__name"]
-        rows.append(
-            {
-                "organization": org["name"],
-                "organization_id": org["pk"],
-                "kind": org["kind"],
-                "area": org["area__name"],
-                "town": org["area__parent__name"] if village else org["area__name"],
-                "quota": quota,
-                "full_time": org["full_time"],
-                "shortfall": max(0, quota - org["full_time"]),
-                "candidates": [],
-            }
-        )
-        org_area[org["pk"]] = org["area_id"]
-    kind_order = list(STAFFING_QUOTAS)
-    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    rows, org_area = _staffing_rows(params)
     _add_candidates(params, rows, org_area)
-
-    targets = in_force(STAFFING_TARGETS, params.year)
-    rates = []
-    for category, members in STAFFING_CATEGORIES.items():
-        if params.kind and params.kind not in members:
-            continue
-        in_category = [r for r in rows if r["kind"] in members]
-        rates.append(
-            Rate.of(
-                category,
-                total=len(in_category),
-                meeting=sum(1 for r in in_category if not r["shortfall"]),
-                target=targets.get(category),
-            )
-        )
     short = [r for r in rows if r["shortfall"]]
     return Report(
         name="staffing",
@@ -104,7 +63,7 @@ def staffing(params: ReportParams) -> Report:
         as_of=params.as_of,
         year=params.year,
         rows=rows,
-        rates=rates,
+        rates=_staffing_rates(params, rows),
         columns=[
             Column("organization", "调解组织", **ORG_LINK),
             Column("kind", "组织类型"),
@@ -124,6 +83,50 @@ def staffing(params: ReportParams) -> Report:
     )
 
 
+def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
+    """A row per organization with a quota (two queries); and organization → its area's pk."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        # plain values, not model instances: a district-wide report reads thousands of rows
+        .values("pk", "name", "kind", "area_id", "full_time_count")
+        .order_by("name")
+    )
+    organizations = list(organizations)
+    areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
+    rows, org_area = [], {}
+    for org in organizations:
+        area = areas[org["area_id"]]
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": area.name,
+                "town": area.town.name,
+                "quota": STAFFING_QUOTAS[org["kind"]],
+                "full_time": org["full_time_count"],
+                "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
+                "candidates": [],
+            }
+        )
+        org_area[org["pk"]] = area.pk
+    kind_order = list(STAFFING_QUOTAS)
+    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    return rows, org_area
+
+
+def _staffing_rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
+    """配备率 per category: organizations with no shortfall ÷ organizations of the category."""
+    targets = in_force(STAFFING_TARGETS, params.year)
+    return [
+        _rate(category, [r for r in rows if r["kind"] in members], lambda r: not r["shortfall"], targets)
+        for category, members in STAFFING_CATEGORIES.items()
+        if not params.kind or params.kind in members
+    ]
+
+
 def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
     """For each short organization: part-time mediators of that organization or its area
     with no full-time post on the day — people a clerk could ask to go full-time. One query."""
@@ -132,9 +135,7 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
         return
     short_ids = [r["organization_id"] for r in short]
     short_areas = {org_area[pk] for pk in short_ids}
-    full_time_elsewhere = Membership.objects.filter(
-        active_on(params.as_of), mediator=OuterRef("mediator"), employment=Employment.FULL_TIME
-    )
+    full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(
@@ -169,44 +170,15 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
 def experts(params: ReportParams) -> Report:
     """Rule 3: every industry committee has ≥ 1 person with professional knowledge —
     an Expert serving it (in the pool by the day) or a member with 专业技术人员 on the day."""
-    experts_on_day = Q(experts__joined_date__isnull=True) | Q(experts__joined_date__lte=params.as_of)
-    professional_on_day = active_on(params.as_of, "memberships__") & Q(
-        memberships__mediator__categories__contains=PROFESSIONAL_CATEGORY
-    )
-    organizations = (
-        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
-        .annotate(
-            expert_count=Count("experts", filter=experts_on_day, distinct=True),
-            professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
-        )
-        .select_related("area__parent")
-        .order_by("name")
-    )
-    rows = [
-        {
-            "organization": org.name,
-            "organization_id": org.pk,
-            "kind": org.kind,
-            "area": org.area.name,
-            "town": org.area.town.name,
-            "domains": org.domains,
-            "experts": org.expert_count,
-            "professionals": org.professional_count,
-            "covered": bool(org.expert_count or org.professional_count),
-        }
-        for org in organizations
-    ]
-    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND.value)
-    rates = [
-        Rate.of(EXPERT_COVERAGE_KIND.value, total=len(rows), meeting=sum(r["covered"] for r in rows), target=target)
-    ]
+    rows = _expert_rows(params)
+    targets = in_force(EXPERT_TARGETS, params.year)
     return Report(
         name="experts",
         title="",
         as_of=params.as_of,
         year=params.year,
         rows=rows,
-        rates=rates,
+        rates=[_rate(EXPERT_COVERAGE_KIND, rows, lambda r: r["covered"], targets)],
         columns=[
             Column("organization", "调解组织", **ORG_LINK),
             Column("area", "所属区划"),
@@ -222,49 +194,56 @@ def experts(params: ReportParams) -> Report:
     )
 
 
-COMMITTEE_CATEGORIES = {"乡镇（街道）": (TOWN_LEVELS, Kind.TOWN), "村（社区）": (VILLAGE_LEVELS, Kind.VILLAGE)}
+def _rate(category: str, rows: list[dict], meets, targets: dict) -> Rate:
+    """The share of `rows` (one category's) that `meets` the rule, against the category's target."""
+    return Rate.of(category, total=len(rows), meeting=sum(1 for r in rows if meets(r)), target=targets.get(category))
+
+
+def _expert_rows(params: ReportParams) -> list[dict]:
+    experts_on_day = Q(experts__joined_date__isnull=True) | Q(experts__joined_date__lte=params.as_of)
+    professional_on_day = active_on(params.as_of, "memberships__") & Q(
+        memberships__mediator__categories__contains=PROFESSIONAL_CATEGORY
+    )
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
+        .annotate(
+            expert_count=Count("experts", filter=experts_on_day, distinct=True),
+            professional_count=Count("memberships__mediator", filter=professional_on_day, distinct=True),
+        )
+        .select_related("area__parent")
+        .order_by("name")
+    )
+    return [
+        {
+            "organization": org.name,
+            "organization_id": org.pk,
+            "kind": org.kind,
+            "area": org.area.name,
+            "town": org.area.town.name,
+            "domains": org.domains,
+            "experts": org.expert_count,
+            "professionals": org.professional_count,
+            "covered": bool(org.expert_count or org.professional_count),
+        }
+        for org in organizations
+    ]
+
+
+COMMITTEE_CATEGORIES = {
+    RateCategory.TOWN: (TOWN_LEVELS, Kind.TOWN),
+    RateCategory.VILLAGE: (VILLAGE_LEVELS, Kind.VILLAGE),
+}
 
 
 def committees(params: ReportParams) -> Report:
     """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
-    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
-    level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
-    areas = (
-        params.scope(Area.objects.filter(level__in=list(level_kind)))
-        .annotate(
-            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
-            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
-        )
-        .select_related("parent")
-    )
-    areas = list(areas)
-    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
-    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
-    rows = []
-    for area, org_id in zip(areas, committee_ids):
-        category = "乡镇（街道）" if area.level in TOWN_LEVELS else "村（社区）"
-        rows.append(
-            {
-                "area": area.name,
-                "area_id": area.pk,
-                "level": area.level,
-                "category": category,
-                "town": area.town.name,
-                "committee": names.get(org_id, ""),
-                "organization_id": org_id,
-                "has_committee": org_id is not None,
-            }
-        )
-    rows.sort(key=lambda r: (r["town"], r["category"] != "乡镇（街道）", r["area"]))
+    rows = _committee_rows(params)
+    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
     targets = in_force(COMMITTEE_TARGETS, params.year)
-    rates = []
-    for category in COMMITTEE_CATEGORIES:
-        mine = [r for r in rows if r["category"] == category]
-        rates.append(
-            Rate.of(
-                category, total=len(mine), meeting=sum(r["has_committee"] for r in mine), target=targets.get(category)
-            )
-        )
+    rates = [
+        _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
+        for category in COMMITTEE_CATEGORIES
+    ]
     return Report(
         name="committees",
         title="",
@@ -286,12 +265,80 @@ def committees(params: ReportParams) -> Report:
     )
 
 
+def _committee_rows(params: ReportParams) -> list[dict]:
+    """A row per town/street and village/community in scope, with its committee if it has one."""
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
+    level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
+    areas = (
+        params.scope(Area.objects.filter(level__in=list(level_kind)))
+        .annotate(
+            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
+            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
+        )
+        .select_related("parent")
+    )
+    areas = list(areas)
+    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
+    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
+    rows = []
+    for area, org_id in zip(areas, committee_ids):
+        category = (RateCategory.TOWN if area.level in TOWN_LEVELS else RateCategory.VILLAGE).value
+        rows.append(
+            {
+                "area": area.name,
+                "area_id": area.pk,
+                "level": area.level,
+                "category": category,
+                "town": area.town.name,
+                "committee": names.get(org_id, ""),
+                "organization_id": org_id,
+                "has_committee": org_id is not None,
+            }
+        )
+    return rows
+
+
 ROOM_ORDER = (Kind.COURT_ROOM, Kind.PETITION_ROOM, Kind.POLICE_ROOM)  # SPEC §2 rule 5 order
 
 
 def rooms(params: ReportParams) -> Report:
     """Rule 5: the share of host units (courts, petition halls, police stations with
     ≥ 20 officers) that host a stationed room of the matching kind."""
+    rows = _room_rows(params)
+    order = list(ROOM_ORDER)
+    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
+    targets = in_force(ROOM_TARGETS, params.year)
+    rates = [
+        _rate(kind, [r for r in rows if r["category"] == kind and r["counted"]], lambda r: r["has_room"], targets)
+        for kind in ROOM_ORDER
+        if params.kind in (None, "", kind)
+    ]
+    return Report(
+        name="rooms",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
+            Column("host_kind", "单位类型"),
+            Column("area", "所属区划"),
+            Column("officer_count", "警力人数"),
+            Column("counted", "计入覆盖率"),
+            Column("room", "调解室", **ORG_LINK),
+            Column("has_room", "已设调解室"),
+        ],
+        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
+        notes=[
+            f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
+            "某类单位总数为0时，覆盖率按100%计。",
+        ],
+    )
+
+
+def _room_rows(params: ReportParams) -> list[dict]:
+    """A row per host unit in scope, with the room of the matching kind it hosts, if any."""
     host_kinds = [host for kind, host in ROOM_HOST_KIND.items() if params.kind in (None, "", kind)]
     room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
     matching = room.filter(kind=OuterRef("room_kind"))
@@ -323,41 +370,7 @@ def rooms(params: ReportParams) -> Report:
                 "has_room": unit.room_id is not None,
             }
         )
-    order = list(ROOM_ORDER)
-    rows.sort(key=lambda r: (order.index(r["category"]), r["town"], r["host_unit"]))
-    targets = in_force(ROOM_TARGETS, params.year)
-    rates = []
-    for kind in ROOM_ORDER:
-        if params.kind and params.kind != kind:
-            continue
-        mine = [r for r in rows if r["category"] == kind and r["counted"]]
-        rates.append(
-            Rate.of(
-                kind.value, total=len(mine), meeting=sum(r["has_room"] for r in mine), target=targets.get(kind.value)
-            )
-        )
-    return Report(
-        name="rooms",
-        title="",
-        as_of=params.as_of,
-        year=params.year,
-        rows=rows,
-        rates=rates,
-        columns=[
-            Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
-            Column("host_kind", "单位类型"),
-            Column("area", "所属区划"),
-            Column("officer_count", "警力人数"),
-            Column("counted", "计入覆盖率"),
-            Column("room", "调解室", **ORG_LINK),
-            Column("has_room", "已设调解室"),
-        ],
-        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
-        notes=[
-            f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
-            "某类单位总数为0时，覆盖率按100%计。",
-        ],
-    )
+    return rows
 
 
 def _room_kind_expression() -> Case:

@@ -330,7 +330,7 @@ class MediatorResource(KindResource):
         return super().column_of(attribute)
 
     def plan(self, rows: list[Row], ctx: ImportContext) -> None:
-        mediator_columns = {
+        self._columns = {
             f.attribute[len("mediator__") :]: f.column_name
             for f in self.get_import_fields()
             if f.attribute.startswith("mediator__")
@@ -340,8 +340,22 @@ class MediatorResource(KindResource):
             # rows with a bad cell still take part, so every problem of the file is reported
             if row.values.get("mediator__id_number"):
                 by_person[row.values["mediator__id_number"]].append(row)
+        persons, posts = self._load_people(sorted(by_person))
+        for id_number, person_rows in by_person.items():
+            person, person_changed, is_new = self._plan_person(persons.get(id_number), person_rows, posts, ctx)
+            stored_posts = posts.get(person.pk, []) if person.pk else []
+            planned = self._plan_posts(person, person_rows, stored_posts, is_new, person_changed, ctx)
+            self._check_full_time(person, planned, stored_posts, ctx)
+            for row, post in planned:
+                if not row.failed and post.pk is None:
+                    post.mediator = person
+                    ctx.create(post)
+            for r in person_rows:
+                if r.status is None:
+                    r.status = INVALID
 
-        ids = sorted(by_person)
+    def _load_people(self, ids: list[str]) -> tuple[dict[str, Mediator], dict[int, list[Membership]]]:
+        """The stored persons of the file's ID numbers and all their posts, in batches."""
         persons: dict[str, Mediator] = {}
         for start in range(0, len(ids), 5000):
             for person in Mediator.objects.filter(id_number__in=ids[start : start + 5000]):
@@ -353,105 +367,132 @@ class MediatorResource(KindResource):
                 posts[post.mediator_id].append(post)
         # organizations by pk, shared by every stored post (no per-post copy: memory at 100k rows)
         self._organizations = {o.pk: o for o in Organization.objects.all()} if posts else {}
+        return persons, posts
 
-        for id_number, person_rows in by_person.items():
-            first = person_rows[0]
-            # rows about one person must agree on the person's own data (blank = not stated)
-            data: dict[str, Any] = {}
-            stated_on: dict[str, int] = {}
-            for row in person_rows:
-                for attr, value in row.values.items():
-                    if not attr.startswith("mediator__"):
-                        continue
-                    name = attr[len("mediator__") :]
-                    if value in (None, "") and name != "id_number":
-                        data.setdefault(name, value)
-                        continue
-                    if name in stated_on and not _agree(data[name], value):
-                        shown = lambda v: f"{v:%Y-%m-%d}" if hasattr(v, "year") else v  # noqa: E731
-                        ctx.error(
-                            row,
-                            mediator_columns[name],
-                            f"同一身份证号在第{stated_on[name]}行的{mediator_columns[name]}是“{shown(data[name])}”，"
-                            f"这里是“{shown(value)}”；同一人的个人信息在各行必须一致。",
-                        )
-                    elif name not in stated_on:
-                        data[name], stated_on[name] = value, row.number
-            person = persons.get(id_number)
-            tracked = list(data) + [n for n in ("gender", "birth_date") if n not in data]
-            old = None if person is None else {n: getattr(person, n) for n in tracked}
-            if person is not None and all(_restates(person, name, value) for name, value in data.items()):
-                pass  # the stored, once validated, data again: nothing to check (re-imports)
-            else:
-                if person is None:
-                    person = Mediator()
-                for name, value in data.items():
-                    setattr(person, name, value)
-                self._clean_person(person, person_rows, stated_on, mediator_columns, ctx)
-            person_changed = old is not None and any(getattr(person, n) != old[n] for n in tracked)
-            if person_changed and ctx.scoped and not self._person_visible(person, posts, ctx):
-                # reported, and the posts below are still checked so every problem of the row shows
-                ctx.error(
-                    first,
-                    "身份证号",
-                    f"调解员{person.name}（{id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。",
-                )
-            elif old is None:
-                ctx.create(person)
-            elif person_changed:
-                ctx.update(person, [n for n in tracked if getattr(person, n) != old[n]])
+    def _person_data(self, person_rows: list[Row], ctx: ImportContext) -> tuple[dict[str, Any], dict[str, int]]:
+        """The person's own data as the rows state it, and the row that first stated each value.
 
-            stored = {(p.organization_id, p.start_date): p for p in posts.get(person.pk, [])} if person.pk else {}
-            org_rows: dict[int, int] = {}
-            planned: list[tuple[Row, Membership]] = []
-            for index, row in enumerate(person_rows):
-                org = row.values.get("organization")
-                if org is None or not row.values.get("employment"):
-                    continue  # already reported on this row
-                if org.pk in org_rows:
+        Rows about one person must agree (a blank cell states nothing)."""
+        data: dict[str, Any] = {}
+        stated_on: dict[str, int] = {}
+        for row in person_rows:
+            for attr, value in row.values.items():
+                if not attr.startswith("mediator__"):
+                    continue
+                name = attr[len("mediator__") :]
+                if value in (None, "") and name != "id_number":
+                    data.setdefault(name, value)
+                elif name in stated_on and not _agree(data[name], value):
+                    column = self._columns[name]
                     ctx.error(
                         row,
-                        "所属调解组织",
-                        f"该调解员在“{org}”的任职已在第{org_rows[org.pk]}行填写；同一人同一组织只能填写一行。",
+                        column,
+                        f"同一身份证号在第{stated_on[name]}行的{column}是“{_shown(data[name])}”，"
+                        f"这里是“{_shown(value)}”；同一人的个人信息在各行必须一致。",
                     )
-                    continue
-                org_rows[org.pk] = row.number
-                if ctx.scoped and org.area_id not in ctx.area_ids:
-                    ctx.error(row, "所属调解组织", f"“{org}”{self.out_of_scope_message}")
-                    continue
-                post = stored.get((org.pk, row.values.get("start_date")))
-                post_old = None if post is None else {n: getattr(post, n) for n in ("role", "employment", "end_date")}
-                if post is None:
-                    post = Membership(organization=org, start_date=row.values.get("start_date"))
-                post.role = row.values.get("role") or (
-                    post_old["role"] if post_old and "role" not in row.values else Role.MEDIATOR
-                )
-                post.employment = row.values["employment"]
-                if "end_date" in row.values or post_old is None:
-                    post.end_date = row.values.get("end_date")
-                if post.start_date and post.end_date and post.end_date < post.start_date:
-                    ctx.error(row, "离任日期", "离任日期不能早于任职日期。")
-                    continue
-                planned.append((row, post))
-                if post_old is None or old is None:
-                    status = CREATED  # a new person or a new post
-                else:
-                    changed = [n for n in post_old if getattr(post, n) != post_old[n]]
-                    if changed:
-                        ctx.update(post, changed)
-                    # the person's first row is the one that changed the person's own data
-                    status = UPDATED if changed or (index == 0 and person_changed) else UNCHANGED
-                if not row.failed:
-                    row.status = status
-                row.label = f"{person.name}（{id_number[-4:]}）· {org}"
-            self._check_full_time(person, planned, posts.get(person.pk, []) if person.pk else [], ctx)
-            for row, post in planned:
-                if not row.failed and post.pk is None:
-                    post.mediator = person
-                    ctx.create(post)
-            for r in person_rows:
-                if r.status is None:
-                    r.status = INVALID
+                elif name not in stated_on:
+                    data[name], stated_on[name] = value, row.number
+        return data, stated_on
+
+    def _plan_person(
+        self,
+        person: Mediator | None,
+        person_rows: list[Row],
+        posts: dict[int, list[Membership]],
+        ctx: ImportContext,
+    ) -> tuple[Mediator, bool, bool]:
+        """Create or update the person; returns (person, their own data changed, person is new)."""
+        data, stated_on = self._person_data(person_rows, ctx)
+        tracked = list(data) + [n for n in ("gender", "birth_date") if n not in data]
+        old = None if person is None else {n: getattr(person, n) for n in tracked}
+        if person is None or not all(_restates(person, name, value) for name, value in data.items()):
+            # (the stored, once validated, data again needs no check: re-imports)
+            person = person or Mediator()
+            for name, value in data.items():
+                setattr(person, name, value)
+            self._clean_person(person, person_rows, stated_on, self._columns, ctx)
+        changed = [] if old is None else [n for n in tracked if getattr(person, n) != old[n]]
+        if changed and ctx.scoped and not self._person_visible(person, posts, ctx):
+            # reported, and the posts are still checked so every problem of the row shows
+            ctx.error(
+                person_rows[0],
+                "身份证号",
+                f"调解员{person.name}（{person.id_number}）不在您的管辖范围内，其个人信息只能由其任职所在镇街修改。",
+            )
+        elif old is None:
+            ctx.create(person)
+        elif changed:
+            ctx.update(person, changed)
+        return person, bool(changed), old is None
+
+    def _plan_posts(
+        self,
+        person: Mediator,
+        person_rows: list[Row],
+        stored_posts: list[Membership],
+        person_is_new: bool,
+        person_changed: bool,
+        ctx: ImportContext,
+    ) -> list[tuple[Row, Membership]]:
+        """Each row's post (new or stored, matched by organization and 任职日期), checked and counted."""
+        stored = {(p.organization_id, p.start_date): p for p in stored_posts}
+        org_rows: dict[int, int] = {}
+        planned: list[tuple[Row, Membership]] = []
+        for index, row in enumerate(person_rows):
+            org = row.values.get("organization")
+            if org is None or not row.values.get("employment"):
+                continue  # already reported on this row
+            if not self._post_row_allowed(row, org, org_rows, ctx):
+                continue
+            post = stored.get((org.pk, row.values.get("start_date")))
+            post_old = None if post is None else {n: getattr(post, n) for n in ("role", "employment", "end_date")}
+            post = self._apply_post_row(row, post, post_old, org)
+            if post.start_date and post.end_date and post.end_date < post.start_date:
+                ctx.error(row, "离任日期", "离任日期不能早于任职日期。")
+                continue
+            planned.append((row, post))
+            if post_old is None or person_is_new:
+                status = CREATED  # a new person or a new post
+            else:
+                changed = [n for n in post_old if getattr(post, n) != post_old[n]]
+                if changed:
+                    ctx.update(post, changed)
+                # the person's first row is the one that changed the person's own data
+                status = UPDATED if changed or (index == 0 and person_changed) else UNCHANGED
+            if not row.failed:
+                row.status = status
+            row.label = f"{person.name}（{person.id_number[-4:]}）· {org}"
+        return planned
+
+    def _post_row_allowed(self, row: Row, org: Organization, org_rows: dict[int, int], ctx: ImportContext) -> bool:
+        """One row per person and organization, and only organizations in the user's scope."""
+        if org.pk in org_rows:
+            ctx.error(
+                row,
+                "所属调解组织",
+                f"该调解员在“{org}”的任职已在第{org_rows[org.pk]}行填写；同一人同一组织只能填写一行。",
+            )
+            return False
+        org_rows[org.pk] = row.number
+        if ctx.scoped and org.area_id not in ctx.area_ids:
+            ctx.error(row, "所属调解组织", f"“{org}”{self.out_of_scope_message}")
+            return False
+        return True
+
+    @staticmethod
+    def _apply_post_row(
+        row: Row, post: Membership | None, post_old: dict[str, Any] | None, org: Organization
+    ) -> Membership:
+        """The row's role, 专兼职 and 离任日期 on the post; a blank column keeps a stored value."""
+        if post is None:
+            post = Membership(organization=org, start_date=row.values.get("start_date"))
+        post.role = row.values.get("role") or (
+            post_old["role"] if post_old and "role" not in row.values else Role.MEDIATOR
+        )
+        post.employment = row.values["employment"]
+        if "end_date" in row.values or post_old is None:
+            post.end_date = row.values.get("end_date")
+        return post
 
     def _clean_person(
         self,
@@ -477,20 +518,20 @@ class MediatorResource(KindResource):
     def _check_full_time(
         self, person: Mediator, planned: list[tuple[Row, Membership]], stored: list[Membership], ctx: ImportContext
     ) -> None:
-        """Two overlapping 专职 posts — within the file or against a stored post — are an error."""
+        """Two overlapping 专职 posts — within the file or against a stored post — are an error
+        (the model's rule, Membership.full_time_conflict)."""
         in_file = {id(post) for _, post in planned}
-        file_posts = [(row, post) for row, post in planned if post.employment == Employment.FULL_TIME]
-        others = [
-            (None, post) for post in stored if id(post) not in in_file and post.employment == Employment.FULL_TIME
-        ]
-        for i, (row, post) in enumerate(file_posts):
-            for other_row, other in file_posts[:i] + others:
-                if _overlap(post, other):
-                    where = f"（见第{other_row.number}行）" if other_row else "（系统中已有）"
-                    if other_row is None:
-                        other.organization = self._organizations[other.organization_id]
-                    ctx.error(row, "专兼职", full_time_conflict_message(other) + where)
-                    break
+        row_of = {id(post): row for row, post in planned}
+        others = [post for post in stored if id(post) not in in_file]
+        for i, (row, post) in enumerate(planned):
+            other = post.full_time_conflict([p for _, p in planned[:i]] + others)
+            if other is None:
+                continue
+            other_row = row_of.get(id(other))
+            where = f"（见第{other_row.number}行）" if other_row else "（系统中已有）"
+            if other_row is None:
+                other.organization = self._organizations[other.organization_id]
+            ctx.error(row, "专兼职", full_time_conflict_message(other) + where)
 
     def write(self, ctx: ImportContext) -> None:
         people = ctx.creates.pop(Mediator, [])
@@ -507,15 +548,13 @@ def _agree(first: Any, other: Any) -> bool:
     return first == other
 
 
+def _shown(value: Any) -> str:
+    return f"{value:%Y-%m-%d}" if hasattr(value, "year") else value
+
+
 def _restates(person: Mediator, name: str, value: Any) -> bool:
     """The file's value is the stored one (a blank 性别/出生日期 means "from the ID number")."""
     return getattr(person, name) == value or (name in ("gender", "birth_date") and value in ("", None))
-
-
-def _overlap(a: Membership, b: Membership) -> bool:
-    starts_before_b_ends = a.start_date is None or b.end_date is None or a.start_date <= b.end_date
-    b_starts_before_a_ends = b.start_date is None or a.end_date is None or b.start_date <= a.end_date
-    return starts_before_b_ends and b_starts_before_a_ends
 
 
 class ExpertResource(KindResource):

@@ -9,14 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry.kernel.roles import StaffRole
-from registry.models import (
-    FULL_TIME_CONSTRAINT,
-    TOWN_LEVELS,
-    Area,
-    Membership,
-    StaffProfile,
-    full_time_conflict_message,
-)
+from registry.models import TOWN_LEVELS, Area, Membership, StaffProfile, full_time_conflict_message
 
 
 def membership_save(*, membership: Membership) -> Membership:
@@ -26,11 +19,10 @@ def membership_save(*, membership: Membership) -> Membership:
         with transaction.atomic():
             membership.save()
     except IntegrityError as exc:
-        if FULL_TIME_CONSTRAINT not in str(exc):
+        if not Membership.breaks_one_full_time_post(exc):
             raise
-        other = membership.overlapping_full_time().first()
-        message = full_time_conflict_message(other) if other else "该调解员同一时间只能担任一个专职职务。"
-        raise ValidationError({"employment": message}) from None
+        membership.validate_one_full_time_post()  # names the post that won the race
+        raise ValidationError({"employment": full_time_conflict_message()}) from None
     return membership
 
 

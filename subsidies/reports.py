@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from registry.kernel.period import Period
 from registry.kernel.reporting import Column, Report, ReportParams
 from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
@@ -69,11 +70,12 @@ def _with_budget(row: dict, budget: Decimal | None) -> dict:
 
 def subsidies(params: ReportParams) -> Report:
     """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
-    last_period = (
-        min(f"{params.year}-12", f"{params.as_of:%Y-%m}") if params.as_of.year == params.year else f"{params.year}-12"
-    )
+    months = Period.year(params.year)
+    if params.as_of.year == params.year:
+        months = months.clipped(params.as_of)
+    last_period = f"{months.end:%Y-%m}"
     payouts = params.scope(
-        Payout.objects.filter(status__in=COUNTED_STATUSES, period__gte=f"{params.year}-01", period__lte=last_period)
+        Payout.objects.filter(months.q_containing_month("period"), status__in=COUNTED_STATUSES)
     ).order_by()
     sums = _money_sums()
 

@@ -9,7 +9,6 @@ claim, is an error once it is 已审核 or 已发放, and re-submits an 已退�
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -39,7 +38,7 @@ from subsidies.models import (
     case_taken_message,
     normalize_case_number,
 )
-from subsidies.services import post_rank
+from subsidies.services import best_post
 
 COLUMN_OF_FIELD = {
     "mediator_id": "身份证号",
@@ -190,10 +189,8 @@ class PayoutResource(KindResource):
             self._case_rows[obj.case_number] = row.number
 
     def _organization_for(self, payout: Payout):
-        first = datetime.date(int(payout.period[:4]), int(payout.period[5:7]), 1)
-        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-        posts = sorted(self._posts.get(payout.mediator_id, []), key=lambda p: post_rank(p, first, last))
-        return posts[0].organization if posts else None
+        post = best_post(self._posts.get(payout.mediator_id, []), payout.period)
+        return post.organization if post else None
 
     def validate_row(self, row: Row, obj: Payout, old: dict[str, Any] | None, ctx: ImportContext) -> None:
         if old is None or obj.stored_status != PayoutStatus.RETURNED:

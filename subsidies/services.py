@@ -19,6 +19,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from registry.kernel.period import Period
 from registry.models import AreaLevel, Employment, Mediator, Membership, Organization
 from subsidies.models import (
     COMMITTED_STATUSES,
@@ -51,9 +52,9 @@ def standard_amount_expression(standards: Iterable[SubsidyStandard] | None = Non
     for (kind, grade), items in by_key.items():
         items.sort(key=lambda s: s.first_period)
         for current, following in zip(items, [*items[1:], None]):
-            when = Q(kind=kind, period__gte=current.first_period)
-            if following is not None:
-                when &= Q(period__lt=following.first_period)
+            start = Period.month(current.first_period).start
+            until = None if following is None else Period.month(following.first_period).start - datetime.timedelta(1)
+            when = Q(kind=kind) & Period(start, until).q_containing_month("period")
             if grade:
                 specific.append(When(when & Q(case_grade=grade), then=Value(current.amount)))
             else:
@@ -100,10 +101,9 @@ def budget_lines(years: Iterable[int]) -> dict[tuple[int, int], BudgetLine]:
     budgets = list(Budget.objects.filter(year__in=years).select_related("area"))
     if not budgets:
         return {}
+    months = Period(Period.year(years[0]).start, Period.year(years[-1]).end)
     used = (
-        Payout.objects.filter(
-            status__in=COMMITTED_STATUSES, period__gte=f"{years[0]}-01", period__lte=f"{years[-1]}-12"
-        )
+        Payout.objects.filter(months.q_containing_month("period"), status__in=COMMITTED_STATUSES)
         .annotate(year=Substr("period", 1, 4))
         .values("area_id", "year")
         .annotate(total=Sum("amount"))
@@ -157,19 +157,21 @@ def payout_organization(*, mediator: Mediator, period: str, areas=None) -> Organ
 
     `areas` limits it to a clerk's scope, so a clerk's claim lands in their own town.
     """
-    first = datetime.date(int(period[:4]), int(period[5:7]), 1)
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     posts = Membership.objects.filter(mediator=mediator).select_related("organization__area")
     if areas is not None:
         posts = posts.in_areas(areas)
-    ranked = sorted(posts, key=lambda post: post_rank(post, first, last))
-    return ranked[0].organization if ranked else None
+    post = best_post(posts, period)
+    return post.organization if post else None
 
 
-def post_rank(post: Membership, first: datetime.date, last: datetime.date) -> tuple:
-    in_period = (post.start_date is None or post.start_date <= last) and (
-        post.end_date is None or post.end_date >= first
-    )
+def best_post(posts: Iterable[Membership], period: str) -> Membership | None:
+    """Of one mediator's posts, the one a payout of `period` ("YYYY-MM") is for."""
+    month = Period.month(period)
+    return min(posts, key=lambda post: post_rank(post, month), default=None)
+
+
+def post_rank(post: Membership, month: Period) -> tuple:
+    in_period = post.period.overlaps(month)
     latest_first = -(post.start_date or datetime.date.min).toordinal()
     return (not in_period, post.employment != Employment.FULL_TIME, latest_first, post.pk)
 

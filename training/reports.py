@@ -13,9 +13,10 @@ import datetime
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value, When
 
-from registry import policy
+from registry.kernel.period import Period
+from registry.kernel.policy import in_force
 from registry.kernel.reporting import (
     Column,
     LazyRows,
@@ -27,26 +28,28 @@ from registry.kernel.reporting import (
     queryset_rows,
 )
 from registry.models import Area, AreaLevel, Mediator, Membership, town_of
+from registry.policy import RateCategory
 from training.models import ORGANIZER_LEVELS, Attendance
+from training.policy import TRAINING_PER_YEAR
 
-DISTRICT_CATEGORY = "区县"
-TOWN_CATEGORY = "乡镇（街道）"
+DISTRICT_CATEGORY = RateCategory.DISTRICT
+TOWN_CATEGORY = RateCategory.TOWN
 MEDIATOR_LINK = "admin:registry_mediator_change"
 UNTRAINED_SUMMARY = "本年度未参训的在岗调解员"
 
 
 def category_of(area: Area) -> str:
-    return DISTRICT_CATEGORY if area.level == AreaLevel.DISTRICT else TOWN_CATEGORY
+    return (DISTRICT_CATEGORY if area.level == AreaLevel.DISTRICT else TOWN_CATEGORY).value
 
 
-def year_window(year: int, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+def year_window(year: int, as_of: datetime.date) -> Period:
     """Sessions of `year` held by the as-of date (a later session of the year is not yet held)."""
-    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
+    return Period.year(year).clipped(as_of)
 
 
-def _organizers(params: ReportParams, start: datetime.date, end: datetime.date) -> list[dict]:
+def _organizers(params: ReportParams, window: Period) -> list[dict]:
     """The district and towns/streets in scope, each with the sessions it held in the window."""
-    held = Count("training_sessions", filter=Q(training_sessions__date__range=(start, end)))
+    held = Count("training_sessions", filter=window.q_containing("training_sessions__date"))
     areas = (
         params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS))
         .annotate(held=held)
@@ -55,10 +58,10 @@ def _organizers(params: ReportParams, start: datetime.date, end: datetime.date) 
         )
         .values("pk", "name", "level", "held")
     )
-    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
+    required_by_level = in_force(TRAINING_PER_YEAR, params.year)
     rows = []
     for area in areas:
-        category = DISTRICT_CATEGORY if area["level"] == AreaLevel.DISTRICT else TOWN_CATEGORY
+        category = (DISTRICT_CATEGORY if area["level"] == AreaLevel.DISTRICT else TOWN_CATEGORY).value
         required = required_by_level.get(category)
         rows.append(
             {
@@ -77,7 +80,7 @@ def _organizers(params: ReportParams, start: datetime.date, end: datetime.date) 
 
 
 def _rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
-    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
+    required_by_level = in_force(TRAINING_PER_YEAR, params.year)
     rates = []
     for category in (DISTRICT_CATEGORY, TOWN_CATEGORY):
         mine = [r for r in rows if r["category"] == category]
@@ -95,9 +98,9 @@ def _rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
     return rates
 
 
-def idle_posts(params: ReportParams, start: datetime.date, end: datetime.date) -> QuerySet:
+def idle_posts(params: ReportParams, window: Period) -> QuerySet:
     """Posts in scope active on the as-of date whose holder attended no session in the window."""
-    attended = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
+    attended = Attendance.objects.filter(window.q_containing("session__date"), mediator=OuterRef("mediator"))
     return params.scope(Membership.objects.active_on(params.as_of)).filter(~Exists(attended))
 
 
@@ -139,9 +142,9 @@ def untrained_rows(posts: QuerySet) -> LazyRows:
     )
 
 
-def hours_rows(params: ReportParams, start: datetime.date, end: datetime.date) -> LazyRows:
+def hours_rows(params: ReportParams, window: Period) -> LazyRows:
     attendance = (
-        params.scope(Attendance.objects.filter(session__date__range=(start, end)))
+        params.scope(Attendance.objects.filter(window.q_containing("session__date")))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
         .order_by("mediator__name", "mediator__id_number")
@@ -160,10 +163,10 @@ def hours_rows(params: ReportParams, start: datetime.date, end: datetime.date) -
 
 def training_overview(params: ReportParams) -> Overview:
     """The dashboard's part: rates and headline numbers, two queries."""
-    start, end = year_window(params.year, params.as_of)
-    rows = _organizers(params, start, end)
+    window = year_window(params.year, params.as_of)
+    rows = _organizers(params, window)
     return Overview(
-        rates=_rates(params, rows), summary=_summary(rows, untrained_people(idle_posts(params, start, end)).count())
+        rates=_rates(params, rows), summary=_summary(rows, untrained_people(idle_posts(params, window)).count())
     )
 
 
@@ -172,10 +175,10 @@ def _summary(rows: list[dict], untrained: int) -> list[tuple[str, int]]:
 
 
 def training(params: ReportParams) -> Report:
-    start, end = year_window(params.year, params.as_of)
-    required_by_level = policy.in_force(policy.TRAINING_PER_YEAR, params.year)
-    rows = _organizers(params, start, end)
-    posts = idle_posts(params, start, end)
+    window = year_window(params.year, params.as_of)
+    required_by_level = in_force(TRAINING_PER_YEAR, params.year)
+    rows = _organizers(params, window)
+    posts = idle_posts(params, window)
     by_town = dict(
         posts.annotate(town=town_of("organization__area"))
         .values("town")
@@ -225,12 +228,12 @@ def training(params: ReportParams) -> Report:
                     Column("sessions", "参训次数"),
                     Column("hours", "学时合计"),
                 ],
-                hours_rows(params, start, end),
+                hours_rows(params, window),
             ),
         ],
         summary=_summary(rows, len(untrained)),
         notes=[
-            f"统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
+            f"统计 {window.start:%Y-%m-%d} 至 {window.end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )

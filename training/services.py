@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
+from registry.kernel.period import Period
 from registry.kernel.scope import is_scoped, visible
 from registry.models import AreaLevel, Mediator
 from training.models import Attendance, TrainingSession
@@ -48,7 +49,7 @@ def training_hours(*, mediator: Mediator, year: int | None = None) -> Decimal:
     """学时 of the centralized trainings the mediator attended (in `year`, or ever); a session without 学时 counts 0."""
     attended = Attendance.objects.filter(mediator=mediator)
     if year is not None:
-        attended = attended.filter(session__date__year=year)
+        attended = attended.filter(Period.year(year).q_containing("session__date"))
     return attended.aggregate(total=Sum("session__hours"))["total"] or Decimal(0)
 
 

@@ -172,6 +172,40 @@ def test_overlapping_full_time_posts_in_file_and_against_database(tmp_path, dist
     assert Membership.objects.count() == 1
 
 
+def test_a_full_time_post_ending_the_day_another_starts_overlaps_it(tmp_path, district):
+    """The one-day boundary, in the file and against a stored post: both ends of a post count."""
+    stored = make_mediator("郑一", make_id(seq=65))
+    make_post(
+        stored, district.org_b, Employment.FULL_TIME, start=datetime.date(2019, 1, 1), end=datetime.date(2020, 12, 31)
+    )
+    fresh = make_id(seq=67)
+    rows = [
+        HEADER,
+        [1, "郑一", "", stored.id_number, "", "", A, "", "专职", "2020-12-31", "", "", "", ""],
+        [2, "王二", "", fresh, "", "", A, "", "专职", "2018-01-01", "2019-12-31", "", "", ""],
+        [3, "王二", "", fresh, "", "", A1, "", "专职", "2019-12-31", "", "", "", ""],
+    ]
+    code, out = run_import("mediators", write(tmp_path, rows))
+    assert code == 1
+    assert {(e["row"], e["column"]) for e in out["errors"]} == {(2, "专兼职"), (4, "专兼职")}
+
+
+def test_a_full_time_post_ending_the_day_before_another_starts_does_not(tmp_path, district):
+    stored = make_mediator("郑一", make_id(seq=65))
+    make_post(
+        stored, district.org_b, Employment.FULL_TIME, start=datetime.date(2019, 1, 1), end=datetime.date(2020, 12, 31)
+    )
+    fresh = make_id(seq=67)
+    rows = [
+        HEADER,
+        [1, "郑一", "", stored.id_number, "", "", A, "", "专职", "2021-01-01", "", "", "", ""],
+        [2, "王二", "", fresh, "", "", A, "", "专职", "2018-01-01", "2019-12-31", "", "", ""],
+        [3, "王二", "", fresh, "", "", A1, "", "专职", "2020-01-01", "", "", "", ""],
+    ]
+    code, out = run_import("mediators", write(tmp_path, rows))
+    assert (code, out["errors"], out["created"]) == (0, [], 3)
+
+
 def test_clerk_cannot_import_into_another_town(tmp_path, district, users):
     rows = [HEADER, [1, "张三", "", make_id(seq=71), "", "", B, "", "兼职", "", "", "", "", ""]]
     code, out = run_import("mediators", write(tmp_path, rows), "--as", "clerk_a")

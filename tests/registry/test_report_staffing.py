@@ -49,6 +49,19 @@ def test_rows_at_end_of_2021(place):
     assert dict(report.summary) == {"未配齐组织数": 7, "专职人员缺额合计": 10}
 
 
+def test_a_village_committee_counts_under_its_town(place):
+    """The roll-up is Area.town's: a community's committee lists its street as 所属镇街."""
+    rows = {r["organization"]: r for r in staffing(Y2021, 2021).rows}
+    assert (rows["新山社区人民调解委员会"]["area"], rows["新山社区人民调解委员会"]["town"]) == (
+        "新山社区",
+        "新山村街道",
+    )
+    assert (rows["新山村街道人民调解委员会"]["area"], rows["新山村街道人民调解委员会"]["town"]) == (
+        "新山村街道",
+        "新山村街道",
+    )
+
+
 def test_rates_and_targets_2021(place):
     assert rates(staffing(Y2021, 2021)) == {
         "乡镇（街道）人民调解委员会": (2, 1, 0.5, 1.0),

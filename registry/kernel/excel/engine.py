@@ -298,8 +298,6 @@ class KindResource(resources.ModelResource):
 
     def plan(self, rows: list[Row], ctx: ImportContext) -> None:
         """Generic single-model plan: natural key → create / update / unchanged."""
-        model = self._meta.model
-        concrete = {f.name: f for f in model._meta.concrete_fields}
         existing = self.load_existing({self.row_key(r.values) for r in rows if not r.failed})
         first_seen: dict[tuple, int] = {}
         for row in rows:
@@ -313,45 +311,44 @@ class KindResource(resources.ModelResource):
                 )
                 continue
             first_seen[key] = row.number
-            obj = existing.get(key)  # may be an unsaved object a kind prepared (`_state.adding`)
-            if obj is not None and not obj._state.adding and not self.in_scope(obj, ctx):
-                ctx.error(
-                    row, self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}"
-                )
-                continue
-            assigned = [n for n in row.values if n in concrete]
-            # clean() may derive fields (gender from the ID, say): track those too
-            tracked = assigned + [n for n in self.derived_fields() if n not in assigned]
-            old = None if obj is None or obj._state.adding else {n: getattr(obj, concrete[n].attname) for n in tracked}
-            if obj is None:
-                obj = model()
-            for name in assigned:
-                setattr(obj, name, row.values[name])
-            self.model_clean(obj, row, ctx)
-            if row.failed:
-                continue
-            if not self.in_scope(obj, ctx):
-                ctx.error(
-                    row,
-                    self.scope_column or self.column_of(self.natural_key[0]),
-                    f"“{self.describe(obj)}”{self.out_of_scope_message}",
-                )
-                continue
-            self.validate_row(row, obj, old, ctx)
-            if row.failed:
-                continue
-            row.label = self.describe(obj)
-            if old is None:
-                row.status = CREATED
-                ctx.create(obj)
-            else:
-                changed = [n for n in tracked if getattr(obj, concrete[n].attname) != old[n]]
-                if changed:
-                    ctx.update(obj, changed)
-                # validate_row may already have marked the row UPDATED (a change outside the
-                # model's own columns, e.g. a many-to-many cell)
-                row.status = UPDATED if changed or row.status == UPDATED else UNCHANGED
+            self._plan_row(row, existing.get(key), ctx)  # may be an unsaved object a kind prepared
         self.check_file(rows, ctx)
+
+    def _plan_row(self, row: Row, obj: models.Model | None, ctx: ImportContext) -> None:
+        """One row onto its stored object (or a new one): clean, scope, kind rules, then count it."""
+        if obj is not None and not obj._state.adding and not self.in_scope(obj, ctx):
+            ctx.error(row, self.column_of(self.natural_key[0]), f"“{self.describe(obj)}”{self.out_of_scope_message}")
+            return
+        concrete = {f.name: f for f in self._meta.model._meta.concrete_fields}
+        assigned = [n for n in row.values if n in concrete]
+        # clean() may derive fields (gender from the ID, say): track those too
+        tracked = assigned + [n for n in self.derived_fields() if n not in assigned]
+        old = None if obj is None or obj._state.adding else {n: getattr(obj, concrete[n].attname) for n in tracked}
+        if obj is None:
+            obj = self._meta.model()
+        for name in assigned:
+            setattr(obj, name, row.values[name])
+        self.model_clean(obj, row, ctx)
+        if row.failed:
+            return
+        if not self.in_scope(obj, ctx):
+            column = self.scope_column or self.column_of(self.natural_key[0])
+            ctx.error(row, column, f"“{self.describe(obj)}”{self.out_of_scope_message}")
+            return
+        self.validate_row(row, obj, old, ctx)
+        if row.failed:
+            return
+        row.label = self.describe(obj)
+        if old is None:
+            row.status = CREATED
+            ctx.create(obj)
+            return
+        changed = [n for n in tracked if getattr(obj, concrete[n].attname) != old[n]]
+        if changed:
+            ctx.update(obj, changed)
+        # validate_row may already have marked the row UPDATED (a change outside the
+        # model's own columns, e.g. a many-to-many cell)
+        row.status = UPDATED if changed or row.status == UPDATED else UNCHANGED
 
     def derived_fields(self) -> tuple[str, ...]:
         return ()

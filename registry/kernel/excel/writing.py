@@ -51,45 +51,15 @@ def export_xlsx(resource, queryset) -> bytes:
 def template_xlsx(resource) -> bytes:
     """An empty import template: header, drop-down lists for enumerated columns, a 说明 sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from registry.kernel.excel.widgets import BooleanWidget, ChoiceWidget, DateWidget
 
     book = Workbook()
     sheet = book.active
     sheet.title = resource.kind or "数据"
     notes = book.create_sheet("说明")
     notes.append(["列名", "是否必填", "说明"])
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
     for index, (column, f) in enumerate(resource.columns().items(), start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column)
-        cell.font = Font(bold=True)
         required = column in resource.required_columns
-        if required:
-            cell.fill = required_fill
-        sheet.column_dimensions[letter].width = max(12, len(column) * 3)
-        choices: list[str] = []
-        if isinstance(f.widget, ChoiceWidget):
-            choices = f.widget.choices
-        elif isinstance(f.widget, BooleanWidget):
-            choices = ["是", "否"]
-        if choices:
-            validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not required)
-            validation.error = f"请从下拉列表中选择：{'、'.join(choices)}"
-            validation.errorTitle = column
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}5000")
-        if is_text_column(resource, column):
-            for row in range(2, 1001):  # text format, so Excel never rounds an ID number
-                sheet.cell(row=row, column=index).number_format = "@"
-        note = resource.template_notes.get(column, "")
-        if not note and choices:
-            note = "可选：" + "、".join(choices) + "。"
-        if not note and isinstance(f.widget, DateWidget):
-            note = "日期，如 2021-03-05。"
+        note = _template_column(resource, sheet, index, column, f.widget, required)
         notes.append([column, "必填" if required else "", note])
     notes.append([])
     notes.append(
@@ -104,3 +74,39 @@ def template_xlsx(resource) -> bytes:
         notes.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     return _workbook_bytes(book)
+
+
+def _template_column(resource, sheet, index: int, column: str, widget, required: bool) -> str:
+    """One template column: its header cell, drop-down list, text format; returns its 说明."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from registry.kernel.excel.widgets import BooleanWidget, ChoiceWidget, DateWidget
+
+    letter = get_column_letter(index)
+    cell = sheet.cell(row=1, column=index, value=column)
+    cell.font = Font(bold=True)
+    if required:
+        cell.fill = PatternFill("solid", fgColor="FFF2CC")
+    sheet.column_dimensions[letter].width = max(12, len(column) * 3)
+    choices: list[str] = []
+    if isinstance(widget, ChoiceWidget):
+        choices = widget.choices
+    elif isinstance(widget, BooleanWidget):
+        choices = ["是", "否"]
+    if choices:
+        validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not required)
+        validation.error = f"请从下拉列表中选择：{'、'.join(choices)}"
+        validation.errorTitle = column
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}5000")
+    if is_text_column(resource, column):
+        for row in range(2, 1001):  # text format, so Excel never rounds an ID number
+            sheet.cell(row=row, column=index).number_format = "@"
+    note = resource.template_notes.get(column, "")
+    if not note and choices:
+        note = "可选：" + "、".join(choices) + "。"
+    if not note and isinstance(widget, DateWidget):
+        note = "日期，如 2021-03-05。"
+    return note

@@ -119,7 +119,7 @@ class Rate:
     @classmethod
     def of(cls, category: str, *, total: int, meeting: int, target: Decimal | float | None) -> Rate:
         return cls(
-            category=category,
+            category=str(category),  # a TextChoices member becomes its plain label
             total=total,
             meeting=meeting,
             rate=meeting / total if total else 1.0,
@@ -425,41 +425,56 @@ def render_xlsx(report: Report) -> bytes:
     fractions, shown with a percent format).
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    bold = Font(bold=True)
-
-    def add(title: str, columns: list[Column], rows: list[dict], percent_keys: tuple[str, ...] = ()):
-        sheet = book.create_sheet(_sheet_title(title, used))
-        sheet.append([c.label for c in columns])
-        for c in sheet[1]:
-            c.font = bold
-        for row in rows:
-            sheet.append([cell(row.get(c.key)) for c in columns])
-        for index, column in enumerate(columns, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = min(
-                60, max(8, _width(column.label) + 2, *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]])
-            )
-            if column.key in percent_keys:
-                for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    c.number_format = "0.0%"
-        sheet.freeze_panes = "A2"
-        return sheet
-
-    add(report.tables[0].title, report.columns, report.rows)
+    _add_sheet(book, used, report.tables[0].title, report.columns, report.rows)
     if report.rates is not None:
-        sheet = add("达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"))
-        red = PatternFill("solid", fgColor="F8D7DA")
-        for index, rate in enumerate(report.rates, start=2):
-            if rate.short:
-                for c in sheet[index]:
-                    c.fill = red
+        sheet = _add_sheet(book, used, "达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"))
+        _mark_short_rates(sheet, report.rates)
     for table in report.extra:
-        add(table.title, table.columns, table.rows)
+        _add_sheet(book, used, table.title, table.columns, table.rows)
+    _add_info_sheet(book, used, report)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _add_sheet(book, used: set[str], title: str, columns: list[Column], rows: list[dict], percent_keys=()):
+    """A sheet of `rows`: bold header in row 1, frozen; widths from the first 200 rows."""
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(_sheet_title(title, used))
+    sheet.append([c.label for c in columns])
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        sheet.append([cell(row.get(c.key)) for c in columns])
+    for index, column in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = min(
+            60, max(8, _width(column.label) + 2, *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]])
+        )
+        if column.key in percent_keys:
+            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                c.number_format = "0.0%"
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _mark_short_rates(sheet, rates: list[Rate]) -> None:
+    """A rate below its target is filled red, as on the page."""
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor="F8D7DA")
+    for index, rate in enumerate(rates, start=2):
+        if rate.short:
+            for c in sheet[index]:
+                c.fill = red
+
+
+def _add_info_sheet(book, used: set[str], report: Report) -> None:
     info = book.create_sheet(_sheet_title("说明", used))
     for line in [
         ("报表", report.title),
@@ -472,9 +487,6 @@ def render_xlsx(report: Report) -> bytes:
         info.append(list(line))
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 RENDERERS: dict[str, Callable[[Report], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": render_xlsx}
