@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
-from registry.models import Area, AreaLevel, Membership
+from registry.models import Area, AreaLevel, Membership, town_expression
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
@@ -22,6 +22,7 @@ REPORTS = ["training"]
 
 def training(params: ReportParams) -> Report:
     window = year_window(params.year, params.as_of)
+    start, end = window.start, window.end
     required_by_level = in_force(TRAINING_PER_YEAR, params.year)
 
     areas = sorted(
@@ -29,13 +30,13 @@ def training(params: ReportParams) -> Report:
         key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
     )
     held = dict(
-        TrainingSession.objects.filter(window.q_containing("date"), area__in=[a.pk for a in areas])
+        TrainingSession.objects.filter(area__in=[a.pk for a in areas], date__range=(start, end))
         .values_list("area")
         .annotate(n=Count("pk"))
         .order_by()
     )
 
-    attended_in_year = Attendance.objects.filter(window.q_containing("session__date"), mediator=OuterRef("mediator"))
+    attended_in_year = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
     idle_posts = (
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(~Exists(attended_in_year))
@@ -63,6 +64,14 @@ def training(params: ReportParams) -> Report:
             row["towns"].append(town.name)
         untrained_by_town.setdefault(town.pk, set()).add(post.mediator_id)
 
+    active_posts = params.scope(Membership.objects.active_on(params.as_of)).order_by()
+    active_by_town = dict(
+        active_posts.annotate(town=town_expression("organization__area__"))
+        .values_list("town")
+        .annotate(n=Count("mediator", distinct=True))
+    )
+    active_total = active_posts.aggregate(n=Count("mediator", distinct=True))["n"]
+
     hours = [
         {
             "mediator_id": r["mediator"],
@@ -71,7 +80,7 @@ def training(params: ReportParams) -> Report:
             "sessions": r["sessions"],
             "hours": r["hours"] or Decimal("0"),
         }
-        for r in params.scope(Attendance.objects.filter(window.q_containing("session__date")))
+        for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
         .order_by("mediator__name", "mediator__id_number")
@@ -92,6 +101,7 @@ def training(params: ReportParams) -> Report:
                 "short": None if required is None else max(0, required - count),
                 "meets": None if required is None else count >= required,
                 "untrained": len(untrained_by_town.get(area.pk, ())),
+                "active": active_by_town.get(area.pk, 0),
             }
         )
 
@@ -123,6 +133,7 @@ def training(params: ReportParams) -> Report:
             Column("required", "应举办"),
             Column("short", "差额"),
             Column("untrained", "未参训在岗调解员"),
+            Column("active", "在岗调解员"),
         ],
         rows=rows,
         rates=rates,
@@ -154,9 +165,10 @@ def training(params: ReportParams) -> Report:
         summary=[
             ("培训次数不足的区划", sum(1 for r in rows if r["short"])),
             ("本年度未参训的在岗调解员", len(untrained)),
+            ("在岗调解员", active_total),
         ],
         notes=[
-            f"统计 {window.start:%Y-%m-%d} 至 {window.end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
+            f"统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )

@@ -7,9 +7,12 @@ class BrandingConfig(AppConfig):
 
     def ready(self) -> None:
         from branding import admin
+        from branding.models import StudioStatus
+        from branding.worktiles import count_cultivating
         from registry.kernel import hooks
         from registry.kernel.reporting import ReportSpec
         from registry.kernel.roles import EDIT, VIEW, StaffRole
+        from registry.kernel.worktiles import WorkTile
 
         hooks.register(hooks.IMPORT_KIND, ("commendations", "branding.resources.CommendationResource"))
         hooks.register(hooks.IMPORT_KIND, ("studios", "branding.resources.StudioResource"))
@@ -19,6 +22,18 @@ class BrandingConfig(AppConfig):
         )
         hooks.register(hooks.DEMO_SEEDER, "branding.demo.seed")
         hooks.register(hooks.SYNTHETIC_GENERATOR, "branding.synthetic.steps")
+        hooks.register(hooks.SCORECARD_MEASURES, "branding.reports.scorecard_measures")
+        hooks.register(
+            hooks.WORK_TILE,
+            WorkTile(
+                "studios_cultivating",
+                "培育中的品牌调解工作室",
+                (StaffRole.HR,),
+                count_cultivating,
+                f"/admin/branding/studio/?status__exact={StudioStatus.CULTIVATING.value}",
+                permission="branding.view_studio",
+            ),
+        )
         models = ("branding.studio", "branding.commendation")
         hooks.register(
             hooks.ROLE_PERMISSIONS,

@@ -33,8 +33,19 @@ def _invalid_choice(label: str, choices: type[models.TextChoices]) -> dict[str, 
     return {"invalid_choice": f"{label}“%(value)s”无效，可选：{'、'.join(choices.values)}。"}
 
 
+def recognized_on(day) -> Q:
+    """已命名 on `day`: recorded as named, on or before that day (an undated naming counts)."""
+    return Q(status=StudioStatus.RECOGNIZED) & (Q(named_date__isnull=True) | Q(named_date__lte=day))
+
+
 class StudioQuerySet(ScopedQuerySet):
     area_lookup = "organization__area"
+
+    def with_recognized(self, day):
+        """Annotate `recognized`: the studio was 已命名 on `day` (a later naming was still 培育中 then)."""
+        return self.annotate(
+            recognized=models.ExpressionWrapper(recognized_on(day), output_field=models.BooleanField())
+        )
 
 
 class Studio(models.Model):

@@ -6,41 +6,54 @@ Three queries whatever the number of studios and commendations.
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter, defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from branding.models import Commendation, CommendationLevel, Studio, StudioStatus
+from branding.models import Commendation, CommendationLevel, Studio, StudioStatus, recognized_on
 from branding.policy import BRAND_TARGET_COUNT, brand_target_count, brand_target_due
-from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
+from registry.kernel.reporting import DISTRICT_SCOPE, Column, Rate, Report, ReportParams, Table
+from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score
+from registry.models import TOWN_LEVELS, Area
 
 CATEGORY = "已命名品牌调解工作室"
 STATUSES = StudioStatus.values
 LEVELS = CommendationLevel.values
 
 
-def is_recognized(studio: Studio, as_of: datetime.date) -> bool:
-    """已命名 on `as_of`: recorded as named, on or before that day (an undated naming counts)."""
-    return studio.status == StudioStatus.RECOGNIZED and (studio.named_date is None or studio.named_date <= as_of)
+OWN_CATEGORY = "本镇街已命名品牌调解工作室（对全区目标的贡献）"
 
 
-def brand_rate(recognized: int, year: int) -> Rate:
+def brand_rate(recognized: int, year: int, *, category: str = CATEGORY, scope: str | None = None) -> Rate:
     """rate = min(1, recognized ÷ target count); the target (all of it) applies once it falls due."""
     count = brand_target_count(year)
     due = brand_target_due(year)
     return Rate(
-        category=CATEGORY,
+        category=category,
         total=count,
         meeting=recognized,
         rate=min(1.0, recognized / count) if count else 1.0,
         target=1.0 if due else None,
+        scope=scope,
     )
 
 
+def brand_rates(params: ReportParams, recognized: int) -> list[Rate]:
+    """The district's brand count is a district target (item 19): a reader limited to one town sees
+    their town's contribution (no target of its own) and the district's rate, marked as the district's."""
+    if not params.scoped:
+        return [brand_rate(recognized, params.year)]
+    district = Studio.objects.filter(recognized_on(params.as_of)).count()
+    own = brand_rate(recognized, params.year, category=OWN_CATEGORY)
+    own.target = None
+    return [own, brand_rate(district, params.year, scope=DISTRICT_SCOPE)]
+
+
 def brands(params: ReportParams) -> Report:
-    studios = params.scope(Studio.objects.select_related("mediator", "organization__area__parent")).order_by("name")
+    studios = params.scope(
+        Studio.objects.with_recognized(params.as_of).select_related("mediator", "organization__area__parent")
+    ).order_by("name")
     rows = []
     for studio in studios:
         rows.append(
@@ -54,9 +67,7 @@ def brands(params: ReportParams) -> Report:
                 "area": studio.organization.area.town.name,
                 "named_date": studio.named_date,
                 # the status on the as-of date: a studio named later was still being cultivated then
-                "status": StudioStatus.RECOGNIZED.value
-                if is_recognized(studio, params.as_of)
-                else StudioStatus.CULTIVATING.value,
+                "status": StudioStatus.RECOGNIZED.value if studio.recognized else StudioStatus.CULTIVATING.value,
             }
         )
     recognized = sum(row["status"] == StudioStatus.RECOGNIZED for row in rows)
@@ -94,7 +105,7 @@ def brands(params: ReportParams) -> Report:
         as_of=params.as_of,
         year=params.year,
         rows=rows,
-        rates=[brand_rate(recognized, params.year)],
+        rates=brand_rates(params, recognized),
         columns=[
             Column("studio", "工作室", link="admin:branding_studio_change", link_key="studio_id"),
             Column("mediator", "命名调解员", link="admin:registry_mediator_change", link_key="mediator_id"),
@@ -136,3 +147,16 @@ def brands(params: ReportParams) -> Report:
             "表彰按表彰日期计，只统计截至日期及以前的表彰；集体表彰归属其组织所在区划，个人表彰归属其任职组织所在区划。",
         ],
     )
+
+
+def scorecard_measures(params: ReportParams) -> list[Measure]:
+    """Brands in the yearly assessment: a town's recognized studios count towards the district's
+    target (no target of their own); the district row carries the target count."""
+    report = brands(params)
+    measure = Measure("已命名品牌工作室", "count")
+    towns: Counter = Counter(row["area"] for row in report.rows if row["status"] == StudioStatus.RECOGNIZED)
+    for town in Area.objects.filter(level__in=TOWN_LEVELS).values_list("name", flat=True):
+        measure.values[town] = count_score(towns.get(town, 0), None)
+    rate = report.rates[0]
+    measure.values[DISTRICT] = count_score(rate.meeting, rate.total if rate.target is not None else None)
+    return [measure]

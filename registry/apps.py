@@ -10,8 +10,10 @@ class RegistryConfig(AppConfig):
         from registry.kernel import hooks
         from registry.kernel.reporting import ReportSpec
         from registry.kernel.roles import EDIT, VIEW, StaffRole, sync_role_groups
+        from registry.kernel.worktiles import WorkTile
         from registry.models import ROOM_HOST_KIND
         from registry.policy import STAFFING_QUOTAS
+        from registry.worktiles import count_expired_terms, count_short_required
 
         kinds = {"areas": "Area", "hostunits": "HostUnit", "organizations": "Organization", "mediators": "Mediator"}
         for kind, model in {**kinds, "experts": "Expert"}.items():
@@ -31,8 +33,38 @@ class RegistryConfig(AppConfig):
                 "registry.reports.rooms",
                 kinds=tuple(kind.value for kind in ROOM_HOST_KIND),
             ),
+            ReportSpec("coverage", "调解中心、重点部门与重点领域覆盖", "registry.reports.coverage"),
+            ReportSpec("terms", "人民调解委员会换届", "registry.reports.terms"),
+            ReportSpec(
+                "scorecard",
+                "镇街年度考核",
+                "registry.reports.scorecard",
+                template="reports/scorecard.html",
+                on_dashboard=False,
+            ),
+            ReportSpec("composition", "调解员队伍结构", "registry.reports.composition", on_dashboard=False),
         ]:
             hooks.register(hooks.REPORT, spec)
+        hooks.register(hooks.SCORECARD_MEASURES, "registry.reports.scorecard_measures")
+        for tile in [
+            WorkTile(
+                "short_required",
+                "须配备专职但未配齐的调解组织",
+                (StaffRole.BUREAU, StaffRole.CLERK),
+                count_short_required,
+                "/admin/registry/organization/?staffing=short",
+                permission="registry.view_organization",
+            ),
+            WorkTile(
+                "expired_terms",
+                "任期已届满的人民调解委员会",
+                (StaffRole.BUREAU, StaffRole.CLERK),
+                count_expired_terms,
+                "/admin/registry/organization/?term=expired",
+                permission="registry.view_organization",
+            ),
+        ]:
+            hooks.register(hooks.WORK_TILE, tile)
         hooks.register(hooks.DEMO_SEEDER, "registry.demo.seed")
         roster = ("area", "organization", "mediator", "membership", "expert", "hostunit")
         hooks.register(

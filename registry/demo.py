@@ -7,6 +7,7 @@ import datetime
 import random
 
 from django.db import models
+from django.utils import timezone
 from stdnum.cn import ric
 
 from registry.models import (
@@ -20,6 +21,7 @@ from registry.models import (
     Membership,
     Organization,
     Role,
+    normalize_department,
 )
 from registry.models import (
     OrganizationKind as Kind,
@@ -40,6 +42,34 @@ TOWNS = [
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌波辉鹏宇浩然欣怡晓燕德明海燕春梅淑珍"
 DEMO_NOTE = "演示数据"
+EDUCATIONS = ["大学本科", "大学专科", "高中", "初中", "研究生"]
+POLITICAL = ["中共党员", "群众", "群众", "中共党员", "民主党派", "共青团员"]
+# 主管部门 of the demo's administrative mediation organizations: four of the five key departments
+DEPARTMENTS = {"市场监管": "市场监管", "公安": "区公安分局", "住房城乡建设": "住建委", "生态环境": "生态环境局"}
+# fields each demo industry committee serves (7 of item 3's twelve are covered)
+INDUSTRY_DOMAINS = {
+    "医患纠纷": "医患纠纷、心理服务",
+    "道路交通": "道路交通",
+    "劳动争议": "劳动争议、建筑施工",
+    "物业管理": "物业管理、城市管理、消费",
+}
+
+
+EXPIRED_TERMS, EXPIRING_TERMS = {0, 13, 22, 41}, {5, 27}  # which committees (numbered as in seed())
+
+
+def term_start(n: int, today: datetime.date) -> datetime.date | None:
+    """换届日期 of the demo's committee number `n`: a few expired, two ending within 90 days, every
+    ninth unknown, the rest current. Whole months relative to today, so re-runs in a month change nothing."""
+    month = today.replace(day=1)
+    if n in EXPIRED_TERMS:
+        return month.replace(year=month.year - 4)  # ended a year ago
+    if n in EXPIRING_TERMS:  # ends next month
+        ahead = month.month + 1
+        return month.replace(year=month.year - 3 + (ahead > 12), month=(ahead - 1) % 12 + 1)
+    if n % 9 == 8:
+        return None
+    return month.replace(year=month.year - 1)
 
 
 def upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Model:
@@ -114,25 +144,86 @@ def _seed_organizations(
     petition: HostUnit,
     stations: list[HostUnit],
 ) -> list[Organization]:
-    def org(name: str, kind: str, area: Area, **fields) -> Organization:
-        return upsert(Organization, {"name": name}, {"kind": kind, "area": area, **fields})
-
+    today = timezone.localdate()
     orgs: list[Organization] = []
-    for town in towns:
-        orgs.append(org(f"{town.name}人民调解委员会", Kind.TOWN, town))
+    for t, town in enumerate(towns):
+        orgs.append(
+            upsert(
+                Organization,
+                {"name": f"{town.name}人民调解委员会"},
+                {"kind": Kind.TOWN, "area": town, "term_start": term_start(t, today), "has_party_org": t % 3 != 2},
+            )
+        )
         # the last village of every other town has no committee yet: committee coverage shows a gap
         for i, village in enumerate(villages[town]):
             if i == 3 and towns.index(town) % 2:
                 continue
-            orgs.append(org(f"{village.name}人民调解委员会", Kind.VILLAGE, village))
-    for domain in ["医患纠纷", "道路交通", "劳动争议", "物业管理"]:
-        orgs.append(org(f"大渡口区{domain}人民调解委员会（演示）", Kind.INDUSTRY, district, domains=domain))
-    orgs.append(org("重钢演示企业人民调解委员会", Kind.ENTERPRISE, towns[3]))
-    orgs.append(org("大渡口区人民法院诉前调解室（演示）", Kind.COURT_ROOM, district, host_unit=court))
-    orgs.append(org("大渡口区信访事项调解室（演示）", Kind.PETITION_ROOM, district, host_unit=petition))
+            orgs.append(
+                upsert(
+                    Organization,
+                    {"name": f"{village.name}人民调解委员会"},
+                    {
+                        "kind": Kind.VILLAGE,
+                        "area": village,
+                        "term_start": term_start(10 + 4 * t + i, today),
+                        # the bureau designates the first village of every town able to have a full-timer
+                        "full_time_designated": i == 0,
+                        "has_party_org": i % 2 == 0,
+                    },
+                )
+            )
+    for n, (domain, domains) in enumerate(INDUSTRY_DOMAINS.items()):
+        orgs.append(
+            upsert(
+                Organization,
+                {"name": f"大渡口区{domain}人民调解委员会（演示）"},
+                {
+                    "kind": Kind.INDUSTRY,
+                    "area": district,
+                    "domains": domains,
+                    "in_mediation_centre": n != 3,  # three of four have a room in the district mediation centre
+                    "term_start": term_start(40 + n, today),
+                    "has_party_org": True,
+                },
+            )
+        )
+    orgs.append(
+        upsert(
+            Organization,
+            {"name": "重钢演示企业人民调解委员会"},
+            {"kind": Kind.ENTERPRISE, "area": towns[3], "term_start": term_start(50, today)},
+        )
+    )
+    orgs.append(
+        upsert(
+            Organization,
+            {"name": "大渡口区人民法院诉前调解室（演示）"},
+            {"kind": Kind.COURT_ROOM, "area": district, "host_unit": court},
+        )
+    )
+    orgs.append(
+        upsert(
+            Organization,
+            {"name": "大渡口区信访事项调解室（演示）"},
+            {"kind": Kind.PETITION_ROOM, "area": district, "host_unit": petition},
+        )
+    )
     for station in stations[2:7]:
-        orgs.append(org(f"{station.name}驻所调解室", Kind.POLICE_ROOM, station.area, host_unit=station))
-    orgs.append(org("大渡口区市场监管行政调解组织（演示）", Kind.ADMINISTRATIVE, district))
+        orgs.append(
+            upsert(
+                Organization,
+                {"name": f"{station.name}驻所调解室"},
+                {"kind": Kind.POLICE_ROOM, "area": station.area, "host_unit": station},
+            )
+        )
+    for department, written in DEPARTMENTS.items():
+        orgs.append(
+            upsert(
+                Organization,
+                {"name": f"大渡口区{department}行政调解组织（演示）"},
+                {"kind": Kind.ADMINISTRATIVE, "area": district, "department": normalize_department(written)},
+            )
+        )
     return orgs
 
 
@@ -152,6 +243,15 @@ def _seed_mediators(rng: random.Random, orgs: list[Organization]) -> None:
                         ["", "", "五老人员", "城乡社区工作者", "专业技术人员", "律师", "志愿者、党代表"]
                     ),
                     "remarks": DEMO_NOTE,
+                },
+            )
+            # derived from the (fixed) ID number, not drawn from rng, so earlier demo data keeps its people
+            person = upsert(
+                Mediator,
+                {"pk": person.pk},
+                {
+                    "education": EDUCATIONS[int(person.id_number[14:17]) % len(EDUCATIONS)],
+                    "political_status": POLITICAL[int(person.id_number[8:10]) % len(POLITICAL)],
                 },
             )
             start = datetime.date(2018, 1, 1) + datetime.timedelta(days=rng.randrange(0, 4 * 365))

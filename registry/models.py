@@ -77,6 +77,64 @@ class HostUnitKind(models.TextChoices):
     PETITION = "信访接待大厅", "信访接待大厅"
 
 
+# People's mediation committees (人民调解委员会): they serve three-year terms (人民调解法 第九条).
+COMMITTEE_KINDS = (
+    OrganizationKind.TOWN,
+    OrganizationKind.VILLAGE,
+    OrganizationKind.ENTERPRISE,
+    OrganizationKind.INDUSTRY,
+)
+# Kinds asked for a full-time mediator only where the bureau designates them able to (SPEC §2.1, 有条件的).
+DESIGNATED_KINDS = (OrganizationKind.VILLAGE, OrganizationKind.ENTERPRISE)
+# The same rule in SQL: organizations whose shortfall counts in the headline (others are advisory).
+STAFFING_REQUIRED = ~Q(kind__in=DESIGNATED_KINDS) | Q(full_time_designated=True)
+
+
+def staffing_required(kind: str, designated: bool) -> bool:
+    """SPEC §2.1: required unless a village/enterprise committee the bureau has not designated."""
+    return kind not in DESIGNATED_KINDS or designated
+
+
+class KeyDepartment(models.TextChoices):
+    """The five departments that must each have administrative mediation of their own (item 10)."""
+
+    POLICE = "公安", "公安"
+    HOUSING = "住房城乡建设", "住房城乡建设"
+    NATURAL_RESOURCES = "自然资源", "自然资源"
+    ECOLOGY = "生态环境", "生态环境"
+    MARKET = "市场监管", "市场监管"
+
+
+# What a clerk writes for a key department, folded to its name (any other department stays as written).
+DEPARTMENT_ALIASES = {
+    "公安局": KeyDepartment.POLICE,
+    "公安分局": KeyDepartment.POLICE,
+    "住建": KeyDepartment.HOUSING,
+    "住建委": KeyDepartment.HOUSING,
+    "住房和城乡建设": KeyDepartment.HOUSING,
+    "住房城乡建设委": KeyDepartment.HOUSING,
+    "住房和城乡建设委员会": KeyDepartment.HOUSING,
+    "规划自然资源": KeyDepartment.NATURAL_RESOURCES,
+    "规划和自然资源": KeyDepartment.NATURAL_RESOURCES,
+    "自然资源局": KeyDepartment.NATURAL_RESOURCES,
+    "规划和自然资源局": KeyDepartment.NATURAL_RESOURCES,
+    "生态环境局": KeyDepartment.ECOLOGY,
+    "环保": KeyDepartment.ECOLOGY,
+    "市场监督管理": KeyDepartment.MARKET,
+    "市场监管局": KeyDepartment.MARKET,
+    "市场监督管理局": KeyDepartment.MARKET,
+}
+
+
+def normalize_department(value: str) -> str:
+    """A department's name as the coverage rule reads it: 区公安分局 → 公安; others unchanged."""
+    text = (value or "").strip()
+    bare = text.removeprefix("区").removeprefix("大渡口区")
+    if bare in KeyDepartment.values:
+        return bare
+    return DEPARTMENT_ALIASES.get(bare, text)
+
+
 # A stationed room sits in a host unit of exactly this type.
 ROOM_HOST_KIND = {
     OrganizationKind.COURT_ROOM: HostUnitKind.COURT,
@@ -162,15 +220,16 @@ class Area(models.Model):
             )
 
 
-def town_of(area: str, field: str = "id") -> Case:
-    """`Area.town` in SQL: `field` of the town/street that the area at lookup `area` counts
-    under (a village/community rolls up into its town/street), for GROUP BY and annotations."""
+def town_expression(prefix: str = "", field: str = "id") -> Case:
+    """`Area.town` in SQL: `field` of the town/street that the area reached through `prefix`
+    (e.g. "organization__area__") counts under — a village/community rolls up into its
+    town/street — for GROUP BY and annotations."""
     return Case(
         When(
-            Q(**{f"{area}__level__in": VILLAGE_LEVELS, f"{area}__parent__isnull": False}),
-            then=F(f"{area}__parent__{field}"),
+            Q(**{f"{prefix}level__in": VILLAGE_LEVELS, f"{prefix}parent__isnull": False}),
+            then=F(f"{prefix}parent__{field}"),
         ),
-        default=F(f"{area}__{field}"),
+        default=F(f"{prefix}{field}"),
     )
 
 
@@ -200,10 +259,55 @@ def full_time_on(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}employment": Employment.FULL_TIME}) & active_on(day, prefix)
 
 
+class TermStatus(models.TextChoices):
+    """Where a committee stands in its three-year term on a day (SPEC §2.12)."""
+
+    EXPIRED = "expired", "已届满"
+    EXPIRING = "expiring", "即将届满"
+    CURRENT = "current", "任期内"
+    UNKNOWN = "unknown", "未填换届日期"
+
+
+def term_end(start: datetime.date, years: int) -> datetime.date:
+    """The last day of a term begun on `start` (a term begun on 29 February ends on the 28th)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
 class OrganizationQuerySet(ScopedQuerySet):
     def with_full_time(self, day: datetime.date):
         """Annotates `full_time_count`: the organization's full-time posts active on `day`."""
         return self.annotate(full_time_count=models.Count("memberships", filter=full_time_on(day, "memberships__")))
+
+    def with_term_status(self, day: datetime.date, *, years: int, warning_days: int):
+        """Annotate `term_status` (a TermStatus value) as of `day`; one SQL CASE, so lists can filter on it.
+
+        Expired: the term ended before `day` (begun more than `years` years before it).
+        Expiring: it ends within `warning_days` days of `day` (inclusive). Committees only; others get NULL.
+        """
+        first_current = term_start_after(day, years)  # term_end(start) >= day  <=>  start >= first_current
+        first_safe = term_start_after(day + datetime.timedelta(days=warning_days + 1), years)
+        status = models.Case(
+            models.When(~Q(kind__in=COMMITTEE_KINDS), then=None),
+            models.When(term_start__isnull=True, then=models.Value(TermStatus.UNKNOWN.value)),
+            models.When(term_start__lt=first_current, then=models.Value(TermStatus.EXPIRED.value)),
+            models.When(term_start__lt=first_safe, then=models.Value(TermStatus.EXPIRING.value)),
+            default=models.Value(TermStatus.CURRENT.value),
+            output_field=models.CharField(),
+        )
+        return self.annotate(term_status=status)
+
+
+def term_start_after(day: datetime.date, years: int) -> datetime.date:
+    """The earliest term start whose term (of `years` years) ends on or after `day`."""
+    start = term_end(day, -years)
+    while term_end(start, years) < day:
+        start += datetime.timedelta(days=1)
+    while term_end(start - datetime.timedelta(days=1), years) >= day:
+        start -= datetime.timedelta(days=1)
+    return start
 
 
 class Organization(models.Model):
@@ -225,6 +329,23 @@ class Organization(models.Model):
     phone = PhoneField("联系电话")
     address = models.CharField("地址", max_length=200, blank=True)
     has_party_org = models.BooleanField("是否建立党组织", default=False)
+    term_start = models.DateField(
+        "换届日期", null=True, blank=True, help_text="人民调解委员会填写：本届任期的开始日期（每届三年）"
+    )
+    full_time_designated = models.BooleanField(
+        "具备专职配备条件",
+        default=False,
+        help_text="村（社区）、企事业单位人民调解委员会：司法局认定其有条件配备专职调解员时勾选，计入配备缺额",
+    )
+    in_mediation_centre = models.BooleanField(
+        "入驻调解中心", default=False, help_text="行业性专业性人民调解委员会：在区调解中心设有调解室时勾选"
+    )
+    department = models.CharField(
+        "主管部门",
+        max_length=50,
+        blank=True,
+        help_text="行政调解组织填写：" + "、".join(KeyDepartment.values) + "，或其他部门名称",
+    )
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
 
@@ -243,6 +364,16 @@ class Organization(models.Model):
                 errors["area"] = f"乡镇（街道）人民调解委员会应设在乡镇或街道，“{self.area}”是{level}。"
             elif self.kind == OrganizationKind.VILLAGE and level not in VILLAGE_LEVELS:
                 errors["area"] = f"村（社区）人民调解委员会应设在村或社区，“{self.area}”是{level}。"
+        self.department = normalize_department(self.department)
+        for field, kinds, label in [
+            ("term_start", COMMITTEE_KINDS, "人民调解委员会"),
+            ("full_time_designated", DESIGNATED_KINDS, "村（社区）和企事业单位人民调解委员会"),
+            ("in_mediation_centre", (OrganizationKind.INDUSTRY,), "行业性专业性人民调解委员会"),
+            ("department", (OrganizationKind.ADMINISTRATIVE,), "行政调解组织"),
+        ]:
+            if getattr(self, field) and self.kind not in kinds:
+                name = self._meta.get_field(field).verbose_name
+                errors[field] = f"只有{label}才填写“{name}”，{self.kind}不填（请留空或填“否”）。"
         host_kind = ROOM_HOST_KIND.get(self.kind)
         if self.host_unit_id:
             if host_kind is None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 
 from registry.kernel.policy import in_force
 from registry.models import OrganizationKind as Kind
+from registry.models import TermStatus
 
 __all__ = ["in_force"]  # re-exported: reports read every table through the one helper
 
@@ -88,5 +90,62 @@ ROOM_TARGETS: dict[int, dict[str, Decimal]] = {
 EXPERT_COVERAGE_KIND = Kind.INDUSTRY
 PROFESSIONAL_CATEGORY = "专业技术人员"
 EXPERT_TARGETS: dict[int, dict[str, Decimal]] = {
-    2021: {Kind.INDUSTRY: Decimal("1")},
+    2020: {Kind.INDUSTRY: Decimal("1")},  # item 18: 到2020年
 }
+
+
+class CoverageCategory(models.TextChoices):
+    """The three district-wide rates of `report coverage` (SPEC §2 rules 9–11)."""
+
+    CENTRE_ROOMS = "行业性专业性调委会入驻调解中心", "行业性专业性调委会入驻调解中心"  # item 2
+    KEY_DEPARTMENTS = "重点部门行政调解组织", "重点部门行政调解组织"  # item 10
+    FIELDS = "重点领域行业性专业性调委会覆盖", "重点领域行业性专业性调委会覆盖"  # items 3, 19
+
+
+# The twelve fields of item 3 that industry committees must cover (点、线、面覆盖 by 2023).
+COVERAGE_FIELDS: tuple[str, ...] = (
+    "医患纠纷",
+    "道路交通",
+    "物业管理",
+    "城市管理",
+    "劳动争议",
+    "征地拆迁",
+    "生态环保",
+    "婚姻家庭",
+    "建筑施工",
+    "旅游",
+    "消费",
+    "商务",
+)
+
+COVERAGE_TARGETS: dict[int, dict[str, Decimal]] = {
+    2021: {CoverageCategory.CENTRE_ROOMS: Decimal("1"), CoverageCategory.KEY_DEPARTMENTS: Decimal("1")},
+    2023: {
+        CoverageCategory.CENTRE_ROOMS: Decimal("1"),
+        CoverageCategory.KEY_DEPARTMENTS: Decimal("1"),
+        CoverageCategory.FIELDS: Decimal("1"),
+    },
+}
+
+# Committee terms (人民调解法 第九条): three years; listed as expiring this many days before the end.
+TERM_YEARS = 3
+TERM_WARNING_DAYS = 90
+# Yearly assessment: committees with an expired term a town/street may have (the law, in force since 2011, allows none).
+TERM_TARGETS: dict[int, dict[str, int]] = {2011: {TermStatus.EXPIRED: 0}}
+
+# Roster composition (item 19): age bands by age on the as-of day, (label, lowest age, highest age).
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("35岁及以下", 0, 35),
+    ("36–45岁", 36, 45),
+    ("46–55岁", 46, 55),
+    ("56–60岁", 56, 60),
+    ("60岁以上", 61, 200),
+)
+
+
+def short_of_quota(count: str) -> Q:
+    """Organizations whose annotated full-time `count` is below their kind's quota (SQL)."""
+    short = Q(pk__in=[])
+    for kind, quota in STAFFING_QUOTAS.items():
+        short |= Q(kind=kind, **{f"{count}__lt": quota})
+    return short

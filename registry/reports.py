@@ -8,28 +8,47 @@ counts are SQL annotations, never per-row lookups.
 
 from __future__ import annotations
 
+import datetime
+import io
 from collections import defaultdict
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from registry.kernel.reporting import Column, Rate, Report, ReportParams
+from registry.kernel import hooks
+from registry.kernel.reporting import DISTRICT_SCOPE, Chart, Column, Rate, Report, ReportParams, Table, percent
+from registry.kernel.reporting.scorecard import DISTRICT, Measure, Score, count_score, rate_score
+from registry.kernel.validators import split_multi
 from registry.models import (
+    COMMITTEE_KINDS,
+    PERSON_CATEGORIES,
     ROOM_HOST_KIND,
     TOWN_LEVELS,
     VILLAGE_LEVELS,
     Area,
+    AreaLevel,
     Employment,
+    Gender,
     HostUnit,
     HostUnitKind,
+    KeyDepartment,
     Membership,
     Organization,
+    TermStatus,
     active_on,
+    staffing_required,
+    term_end,
+    town_expression,
 )
 from registry.models import (
     OrganizationKind as Kind,
 )
 from registry.policy import (
+    AGE_BANDS,
     COMMITTEE_TARGETS,
+    COVERAGE_FIELDS,
+    COVERAGE_TARGETS,
     EXPERT_COVERAGE_KIND,
     EXPERT_TARGETS,
     POLICE_OFFICER_THRESHOLD,
@@ -38,6 +57,10 @@ from registry.policy import (
     STAFFING_CATEGORIES,
     STAFFING_QUOTAS,
     STAFFING_TARGETS,
+    TERM_TARGETS,
+    TERM_WARNING_DAYS,
+    TERM_YEARS,
+    CoverageCategory,
     RateCategory,
     in_force,
     staffing_shortfall,
@@ -56,7 +79,8 @@ def staffing(params: ReportParams) -> Report:
     """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
     rows, org_area = _staffing_rows(params)
     _add_candidates(params, rows, org_area)
-    short = [r for r in rows if r["shortfall"]]
+    short = [r for r in rows if r["shortfall"] and r["required"]]
+    advisory = [r for r in rows if r["shortfall"] and not r["required"]]
     return Report(
         name="staffing",
         title="",
@@ -72,10 +96,18 @@ def staffing(params: ReportParams) -> Report:
             Column("quota", "专职定额"),
             Column("full_time", "在岗专职"),
             Column("shortfall", "缺额"),
-            Column("candidates", "可转专职的兼职调解员（供参考）"),
+            Column("required", "须配备"),
+            Column("candidates", "可转专职的兼职调解员（供参考）", display=_candidates_text),
+            Column("candidate_count", "可转专职人数"),
         ],
-        summary=[("未配齐组织数", len(short)), ("专职人员缺额合计", sum(r["shortfall"] for r in short))],
+        summary=[
+            ("未配齐组织数", len(short)),
+            ("专职人员缺额合计", sum(r["shortfall"] for r in short)),
+            ("未配齐但不作要求的村（社区）、企事业单位调委会（参考）", len(advisory)),
+        ],
         notes=[
+            "须配备：村（社区）和企事业单位人民调解委员会只在司法局认定“具备专职配备条件”时须配备专职调解员"
+            "（工作方案：有条件的），其余未配齐的列出供参考，不计入未配齐组织数和缺额合计。",
             "在岗专职：截至日期当天有效（任职日期≤当天≤离任日期，空白视为不限）的专职任职人数。",
             "可转专职的兼职调解员：在该组织或同一区划内其他组织任兼职、当天没有专职职务的人员。",
             "某类组织总数为0时，达标率按100%计（没有应配而未配的组织）。",
@@ -90,7 +122,7 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
         .with_full_time(params.as_of)
         # plain values, not model instances: a district-wide report reads thousands of rows
-        .values("pk", "name", "kind", "area_id", "full_time_count")
+        .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
         .order_by("name")
     )
     organizations = list(organizations)
@@ -108,7 +140,9 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
                 "quota": STAFFING_QUOTAS[org["kind"]],
                 "full_time": org["full_time_count"],
                 "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
+                "required": staffing_required(org["kind"], org["full_time_designated"]),
                 "candidates": [],
+                "candidate_count": 0,
             }
         )
         org_area[org["pk"]] = area.pk
@@ -144,27 +178,36 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
         .exclude(Exists(full_time_elsewhere))
         .order_by("mediator__name", "mediator__id_number")
         .values_list(
-            "mediator__name", "mediator__id_number", "organization_id", "organization__name", "organization__area_id"
+            "mediator_id",
+            "mediator__name",
+            "mediator__id_number",
+            "organization_id",
+            "organization__name",
+            "organization__area_id",
         )
     )
-    by_org: dict[int, list[str]] = defaultdict(list)
-    by_area: dict[int, dict[str, str]] = defaultdict(dict)  # area -> person -> "person·their organization"
-    for name, id_number, org_id, org_name, area_id in posts:
-        person = f"{name}（{id_number[-4:]}）"
+    by_org: dict[int, list[dict]] = defaultdict(list)
+    by_area: dict[int, dict[str, dict]] = defaultdict(dict)  # area -> ID number -> the person
+    for mediator_id, name, id_number, org_id, org_name, area_id in posts:
+        person = {"mediator_id": mediator_id, "name": name, "id_number": id_number, "organization": org_name}
         by_org[org_id].append(person)
-        by_area[area_id].setdefault(person, f"{person}·{org_name}")
+        by_area[area_id].setdefault(id_number, person)
     for row in short:
         pk = row["organization_id"]
-        own = list(dict.fromkeys(by_org[pk]))
-        own_set, nearby = set(own), by_area[org_area[pk]]
-        total = len(nearby)  # the organization's own part-timers are in its area too
+        own = list({p["id_number"]: p for p in by_org[pk]}.values())
+        own_ids, nearby = {p["id_number"] for p in own}, by_area[org_area[pk]]
         shown = own[:CANDIDATES_SHOWN]
-        for person, text in nearby.items():  # stops as soon as the list is full
+        for id_number, person in nearby.items():  # stops as soon as the list is full
             if len(shown) >= CANDIDATES_SHOWN:
                 break
-            if person not in own_set:
-                shown.append(text)
-        row["candidates"] = shown + ([f"等共{total}人"] if total > CANDIDATES_SHOWN else [])
+            if id_number not in own_ids:
+                shown.append(person)
+        row["candidates"] = shown
+        row["candidate_count"] = len(nearby)  # the organization's own part-timers are in its area too
+
+
+def _candidates_text(people: list[dict]) -> list[str]:
+    return [f"{p['name']}（{p['id_number'][-4:]}）·{p['organization']}" for p in people]
 
 
 def experts(params: ReportParams) -> Report:
@@ -377,3 +420,539 @@ def _room_kind_expression() -> Case:
     return Case(
         *[When(kind=host, then=Value(kind.value)) for kind, host in ROOM_HOST_KIND.items()], output_field=CharField()
     )
+
+
+# ---------------------------------------------------------------- rules 9–11: coverage
+
+
+def coverage(params: ReportParams) -> Report:
+    """Rules 9–11, district-wide rates: industry committees with a room in the district mediation
+    centre (item 2), the five key departments with administrative mediation of their own (item 10),
+    the twelve fields of item 3 served by an industry committee (items 3, 19).
+
+    The rates are the district's: a reader limited to one town sees them marked 全区 and only the
+    organizations of their own scope in the rows. Two queries."""
+    organizations = list(
+        Organization.objects.filter(_existing_on(params), kind__in=[Kind.INDUSTRY, Kind.ADMINISTRATIVE])
+        .order_by("name")
+        .values("pk", "name", "kind", "domains", "in_mediation_centre", "department")
+    )
+    shown = None
+    if params.scoped:
+        shown = set(
+            params.scope(Organization.objects.filter(pk__in=[o["pk"] for o in organizations])).values_list(
+                "pk", flat=True
+            )
+        )
+    industry = [o for o in organizations if o["kind"] == Kind.INDUSTRY]
+    administrative = [o for o in organizations if o["kind"] == Kind.ADMINISTRATIVE]
+
+    def names(orgs: list[dict]) -> list[str]:
+        return [o["name"] for o in orgs if shown is None or o["pk"] in shown]
+
+    rows = [
+        {
+            "category": CoverageCategory.CENTRE_ROOMS.value,
+            "item": o["name"],
+            "organization_id": o["pk"],
+            "covered": o["in_mediation_centre"],
+            "organizations": [o["name"]],
+        }
+        for o in industry
+        if shown is None or o["pk"] in shown
+    ]
+    departments = {dept: [o for o in administrative if o["department"] == dept] for dept in KeyDepartment.values}
+    rows += [
+        {
+            "category": CoverageCategory.KEY_DEPARTMENTS.value,
+            "item": dept,
+            "organization_id": None,
+            "covered": bool(orgs),
+            "organizations": names(orgs),
+        }
+        for dept, orgs in departments.items()
+    ]
+    fields = {f: [o for o in industry if f in split_multi(o["domains"])] for f in COVERAGE_FIELDS}
+    rows += [
+        {
+            "category": CoverageCategory.FIELDS.value,
+            "item": f,
+            "organization_id": None,
+            "covered": bool(orgs),
+            "organizations": names(orgs),
+        }
+        for f, orgs in fields.items()
+    ]
+
+    targets = in_force(COVERAGE_TARGETS, params.year)
+    scope = DISTRICT_SCOPE if params.scoped else None
+    rates = [
+        Rate.of(
+            CoverageCategory.CENTRE_ROOMS.value,
+            total=len(industry),
+            meeting=sum(o["in_mediation_centre"] for o in industry),
+            target=targets.get(CoverageCategory.CENTRE_ROOMS),
+            scope=scope,
+        ),
+        Rate.of(
+            CoverageCategory.KEY_DEPARTMENTS.value,
+            total=len(departments),
+            meeting=sum(bool(v) for v in departments.values()),
+            target=targets.get(CoverageCategory.KEY_DEPARTMENTS),
+            scope=scope,
+        ),
+        Rate.of(
+            CoverageCategory.FIELDS.value,
+            total=len(fields),
+            meeting=sum(bool(v) for v in fields.values()),
+            target=targets.get(CoverageCategory.FIELDS),
+            scope=scope,
+        ),
+    ]
+    return Report(
+        name="coverage",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("category", "指标"),
+            Column("item", "调委会 / 部门 / 领域", **ORG_LINK),
+            Column("covered", "已覆盖"),
+            Column("organizations", "调解组织"),
+        ],
+        summary=[
+            ("未入驻调解中心的行业性专业性调委会", sum(not o["in_mediation_centre"] for o in industry)),
+            ("没有行政调解组织的重点部门", "、".join(d for d, v in departments.items() if not v) or "无"),
+            ("没有行业性专业性调委会的重点领域", "、".join(f for f, v in fields.items() if not v) or "无"),
+        ],
+        notes=[
+            "入驻调解中心：行业性专业性人民调解委员会在区调解中心（区重大矛盾纠纷人民调解委员会）设有调解室（工作方案第2项）。",
+            "重点部门：" + "、".join(KeyDepartment.values) + "各有本部门的行政调解组织（按“主管部门”认定，第10项）。",
+            f"重点领域：{'、'.join(COVERAGE_FIELDS)}，每个领域至少有一个行业性专业性人民调解委员会（按其“专业领域”，第3、19项）。",
+            "三项均为全区指标；镇街录入员看到的是全区的达标率，明细只列本镇街的组织。",
+        ],
+    )
+
+
+# ---------------------------------------------------------------- rule 12: committee terms
+
+TERM_ORDER = [TermStatus.EXPIRED, TermStatus.EXPIRING, TermStatus.UNKNOWN, TermStatus.CURRENT]
+
+
+def terms(params: ReportParams) -> Report:
+    """Rule 12: every people's mediation committee's current term (three years from 换届日期):
+    expired, expiring within 90 days, current, or unknown when no 换届日期 is recorded. One query."""
+    committees = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=COMMITTEE_KINDS))
+        .with_term_status(params.as_of, years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
+        .values("pk", "name", "kind", "term_start", "term_status", "area__name", "area__level", "area__parent__name")
+    )
+    rows = []
+    for org in committees:
+        start = org["term_start"]
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": org["area__name"],
+                "town": _town_name(org),
+                "term_start": start,
+                "term_end": term_end(start, TERM_YEARS) if start else None,
+                "status": org["term_status"],
+            }
+        )
+    order = [s.value for s in TERM_ORDER]
+    rows.sort(
+        key=lambda r: (order.index(r["status"]), r["term_end"] or datetime.date.max, r["town"], r["organization"])
+    )
+    counts = {status: sum(r["status"] == status for r in rows) for status in TermStatus.values}
+    return Report(
+        name="terms",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        columns=[
+            Column("organization", "人民调解委员会", **ORG_LINK),
+            Column("kind", "组织类型"),
+            Column("town", "所属镇街"),
+            Column("area", "所属区划"),
+            Column("term_start", "换届日期"),
+            Column("term_end", "届满日期"),
+            Column("status", "任期状态", display=lambda v: TermStatus(v).label),
+        ],
+        summary=[(TermStatus(s).label, counts[s]) for s in order],
+        notes=[
+            f"人民调解委员会委员每届任期{TERM_YEARS}年（人民调解法第九条）：换届日期起满{TERM_YEARS}年的前一天届满；"
+            f"截至日期晚于届满日期为“已届满”，{TERM_WARNING_DAYS}天内届满为“即将届满”。",
+            "未填换届日期的调委会列为“未填换届日期”，请在调解组织中补录。",
+        ],
+    )
+
+
+def _town_name(values: dict, prefix: str = "area__") -> str:
+    """The town/street name of a `.values()` row (a village rolls up into its parent, as Area.town)."""
+    village = values[f"{prefix}level"] in VILLAGE_LEVELS and values[f"{prefix}parent__name"]
+    return values[f"{prefix}parent__name"] if village else values[f"{prefix}name"]
+
+
+# ---------------------------------------------------------------- rule 14: roster composition
+
+NOT_STATED = "未填"
+DIMENSIONS = ("专兼职", "性别", "年龄段", "学历", "政治面貌", "人员类别")
+
+
+def _age_band_counts(as_of: datetime.date) -> dict[str, Count]:
+    """One COUNT per age band of SPEC §2.14: an age is the whole years completed on the as-of day."""
+    counts = {}
+    for label, low, high in AGE_BANDS:
+        # age ≥ low  <=>  born on or before the day `low` years earlier; age ≤ high  <=>  born after high+1 years
+        born = Q(mediator__birth_date__lte=term_end(as_of, -low)) & Q(
+            mediator__birth_date__gt=term_end(as_of, -(high + 1))
+        )
+        counts[label] = Count("mediator", filter=born, distinct=True)
+    counts[NOT_STATED] = Count("mediator", filter=Q(mediator__birth_date__isnull=True), distinct=True)
+    return counts
+
+
+def _fixed_counts(as_of: datetime.date) -> dict[str, Count]:
+    """Distinct active mediators per value of the dimensions whose values are known in advance."""
+    person = "mediator"
+    counts: dict[str, Count] = {"total": Count(person, distinct=True)}
+    counts["专兼职:专职"] = Count(person, filter=Q(employment=Employment.FULL_TIME), distinct=True)
+    for gender in Gender.values:
+        counts[f"性别:{gender}"] = Count(person, filter=Q(mediator__gender=gender), distinct=True)
+    counts[f"性别:{NOT_STATED}"] = Count(person, filter=Q(mediator__gender=""), distinct=True)
+    counts |= {f"年龄段:{label}": count for label, count in _age_band_counts(as_of).items()}
+    for category in PERSON_CATEGORIES:
+        counts[f"人员类别:{category}"] = Count(person, filter=Q(mediator__categories__contains=category), distinct=True)
+    return counts
+
+
+def composition(params: ReportParams) -> Report:
+    """Rule 14 (队伍结构, item 19): active mediators (any post active on the as-of day) per town/street
+    and for the district by 专兼职, 性别, 年龄段, 学历, 政治面貌 and each 人员类别, and the organizations
+    with a party organization. A person counts once per area (专职 if any full-time post there).
+    Seven GROUP BY queries whatever the roster's size."""
+    posts = (
+        params.scope(Membership.objects.active_on(params.as_of))
+        .annotate(town=town_expression("organization__area__"))
+        .order_by()
+    )
+    fixed = _fixed_counts(params.as_of)
+    by_town = {r["town"]: r for r in posts.values("town").annotate(**fixed)}
+    district = posts.aggregate(**fixed)
+    free: dict[str, dict] = {}
+    for dimension, field_name in (("学历", "mediator__education"), ("政治面貌", "mediator__political_status")):
+        per_town = posts.values("town", field_name).annotate(n=Count("mediator", distinct=True))
+        overall = posts.values(field_name).annotate(n=Count("mediator", distinct=True))
+        free[dimension] = {
+            "town": [(r["town"], r[field_name] or NOT_STATED, r["n"]) for r in per_town],
+            "district": [(r[field_name] or NOT_STATED, r["n"]) for r in overall],
+        }
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params)))
+        .annotate(town=town_expression("area__"))
+        .values("town")
+        .annotate(total=Count("pk"), party=Count("pk", filter=Q(has_party_org=True)))
+        .order_by()
+    )
+    org_counts = {r["town"]: r for r in organizations}
+    area_ids = set(by_town) | set(org_counts)
+    names = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "name"))
+    levels = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "level"))
+
+    def label(area_id: int) -> str:
+        return names[area_id] + ("（区级组织）" if levels[area_id] == AreaLevel.DISTRICT else "")
+
+    areas = sorted(area_ids, key=lambda pk: (levels[pk] == AreaLevel.DISTRICT, names[pk]))
+    whole = "全区" if not params.scoped else None
+    rows: list[dict] = []
+
+    def add_fixed(area: str, counts: dict) -> None:
+        full_time = counts["专兼职:专职"]
+        rows.append({"area": area, "dimension": "专兼职", "value": "专职", "count": full_time})
+        rows.append({"area": area, "dimension": "专兼职", "value": "兼职", "count": counts["total"] - full_time})
+        for key, value in counts.items():
+            if ":" in key and not key.startswith("专兼职"):
+                dimension, value_label = key.split(":", 1)
+                rows.append({"area": area, "dimension": dimension, "value": value_label, "count": value})
+
+    for pk in areas:
+        if pk in by_town:
+            add_fixed(label(pk), by_town[pk])
+    if whole:
+        add_fixed(whole, district)
+    for dimension, found in free.items():
+        for pk in areas:
+            for town, value, n in sorted(found["town"], key=lambda t: t[1]):
+                if town == pk:
+                    rows.append({"area": label(pk), "dimension": dimension, "value": value, "count": n})
+        if whole:
+            rows += [
+                {"area": whole, "dimension": dimension, "value": v, "count": n} for v, n in sorted(found["district"])
+            ]
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    area_order = {label(pk): i for i, pk in enumerate(areas)} | {"全区": len(areas)}
+    rows.sort(key=lambda r: (order[r["dimension"]], area_order[r["area"]]))  # stable: values keep their order
+
+    party = [
+        {"area": label(pk), "organizations": org_counts[pk]["total"], "with_party_org": org_counts[pk]["party"]}
+        for pk in areas
+        if pk in org_counts
+    ]
+    if whole:
+        party.append(
+            {
+                "area": whole,
+                "organizations": sum(r["organizations"] for r in party),
+                "with_party_org": sum(r["with_party_org"] for r in party),
+            }
+        )
+    chart_area = whole or (label(areas[0]) if areas else "")
+    charts = [
+        Chart(
+            dimension,
+            [(r["value"], r["count"]) for r in rows if r["dimension"] == dimension and r["area"] == chart_area],
+        )
+        for dimension in DIMENSIONS
+    ]
+    return Report(
+        name="composition",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        columns=[Column("area", "区域"), Column("dimension", "维度"), Column("value", "类别"), Column("count", "人数")],
+        extra=[
+            Table(
+                "party_organizations",
+                "建立党组织的调解组织",
+                [
+                    Column("area", "区域"),
+                    Column("organizations", "调解组织数"),
+                    Column("with_party_org", "已建立党组织"),
+                ],
+                party,
+            )
+        ],
+        charts=[chart for chart in charts if chart.bars],
+        sheets=[_dimension_sheet(dimension, rows) for dimension in DIMENSIONS]
+        + [
+            Table(
+                "party",
+                "党组织",
+                [
+                    Column("area", "区域"),
+                    Column("organizations", "调解组织数"),
+                    Column("with_party_org", "已建立党组织"),
+                ],
+                party,
+            )
+        ],
+        summary=[("在岗调解员", district["total"] if whole else sum(by_town[pk]["total"] for pk in by_town))],
+        notes=[
+            "在岗调解员：截至日期当天有任职（任职日期不晚于该日，离任日期为空或不早于该日）的人员；同一人在一个区域只计一次，"
+            "在该区域有专职任职的计为专职。在两个镇街任职的人在两个镇街各计一次，全区只计一次。",
+            "年龄按截至日期的周岁计算；出生日期未填的计入“未填”。人员类别可多选，各类别分别计数。",
+            "村（社区）计入所属镇街；区级组织（行业性专业性调委会、驻法院调解室等）单列。",
+        ]
+        + ([f"图表为{chart_area}的构成。"] if chart_area else []),
+    )
+
+
+def _dimension_sheet(dimension: str, rows: list[dict]) -> Table:
+    """One dimension as a grid for print: an area a row, a value a column."""
+    mine = [r for r in rows if r["dimension"] == dimension]
+    values = list(dict.fromkeys(r["value"] for r in mine))
+    areas: dict[str, dict] = {}
+    for r in mine:
+        areas.setdefault(r["area"], {"area": r["area"]})[r["value"]] = r["count"]
+    grid = [{**{v: 0 for v in values}, **a} for a in areas.values()]
+    return Table(dimension, dimension, [Column("area", "区域"), *[Column(v, v) for v in values]], grid)
+
+
+# ---------------------------------------------------------------- rule 13: the yearly assessment
+
+
+def scorecard_measures(params: ReportParams) -> list[Measure]:
+    """The roster's measures of the yearly assessment, read off the staffing, committees and terms
+    reports (district-wide `params`): each town's own committee, its villages' committees, its
+    stationed rooms, its expired terms — and the same over the whole district."""
+    staffing_rows = staffing(params).rows
+    committee_rows = committees(params).rows
+    term_rows = terms(params).rows
+    staffing_targets = in_force(STAFFING_TARGETS, params.year)
+    committee_target = in_force(COMMITTEE_TARGETS, params.year).get("村（社区）")
+    expired_allowed = in_force(TERM_TARGETS, params.year).get(TermStatus.EXPIRED)
+
+    def by_town(rows: list[dict], keep) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            if keep(row):
+                grouped[row["town"]].append(row)
+                grouped[DISTRICT].append(row)
+        return grouped
+
+    stationed = STAFFING_CATEGORIES[RateCategory.STATIONED_ROOMS]
+    own = by_town(staffing_rows, lambda r: r["kind"] == Kind.TOWN)
+    rooms_ = by_town(staffing_rows, lambda r: r["kind"] in stationed)
+    villages = by_town(committee_rows, lambda r: r["category"] == "村（社区）")
+    expired = by_town(term_rows, lambda r: r["status"] == TermStatus.EXPIRED)
+    towns = [r["area"] for r in committee_rows if r["category"] == "乡镇（街道）"] + [DISTRICT]
+
+    def met_score(rows: list[dict], ok, target) -> Score:
+        score = rate_score(sum(1 for r in rows if ok(r)), len(rows), target)
+        if not rows and target is not None:  # a town without its own committee fails, it is not "nothing to measure"
+            return Score(0.0, float(target), False, "未建立")
+        return score
+
+    return [
+        Measure(
+            "本级调委会专职配备",
+            "rate",
+            {
+                t: met_score(own.get(t, []), lambda r: not r["shortfall"], staffing_targets.get(Kind.TOWN.value))
+                for t in towns
+            },
+        ),
+        Measure(
+            "村（社区）调委会建成率",
+            "rate",
+            {
+                t: rate_score(
+                    sum(r["has_committee"] for r in villages.get(t, [])), len(villages.get(t, [])), committee_target
+                )
+                for t in towns
+            },
+        ),
+        Measure(
+            "派驻调解室专职配备率",
+            "rate",
+            {
+                t: rate_score(
+                    sum(not r["shortfall"] for r in rooms_.get(t, [])),
+                    len(rooms_.get(t, [])),
+                    staffing_targets.get(RateCategory.STATIONED_ROOMS),
+                )
+                for t in towns
+            },
+        ),
+        Measure(
+            "任期已届满的调委会",
+            "count",
+            {t: count_score(len(expired.get(t, [])), expired_allowed, at_most=True) for t in towns},
+            lower_is_better=True,
+        ),
+    ]
+
+
+def _score_row(measure: Measure, score: Score) -> dict:
+    target = score.target
+    if target is None:
+        target_text = "无目标"
+    elif measure.kind == "rate":
+        target_text = percent(target)
+    else:
+        target_text = f"{'≤' if measure.lower_is_better else '≥'}{target}"
+    return {"measure": measure.name, "kind": measure.kind, **score.as_dict(), "target_text": target_text}
+
+
+SCORECARD_COLUMNS = [Column("area", "镇街"), Column("targets_met", "达标项数"), Column("targets_total", "有目标的项数")]
+
+
+def scorecard(params: ReportParams) -> Report:
+    """Rule 13 (年考核): per town/street and for the district, every measure of the year with its target
+    and met / not met, and how many of its targets it meets — no weights, no score.
+
+    The measures come from each app's SCORECARD_MEASURES hook, computed district-wide once; a reader
+    limited to one town sees their town's row and the district's row, labelled as the district's."""
+    district_params = ReportParams(as_of=params.as_of, year=params.year)
+    measures = [m for provider in hooks.get(hooks.SCORECARD_MEASURES) for m in import_string(provider)(district_params)]
+    towns = params.scope(Area.objects.filter(level__in=TOWN_LEVELS)).order_by("name").values_list("name", flat=True)
+    district_name = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("pk").values_list("name", flat=True).first()
+    rows = []
+    for town in [*towns, DISTRICT]:
+        scores = [_score_row(m, m.values.get(town, Score(None, None, None, "无"))) for m in measures]
+        with_target = [s for s in scores if s["met"] is not None]
+        rows.append(
+            {
+                "area": town or f"{district_name or '全区'}（全区）",
+                "district": town == DISTRICT,
+                "measures": scores,
+                "targets_met": sum(1 for s in with_target if s["met"]),
+                "targets_total": len(with_target),
+                "unmet": [s["measure"] for s in with_target if not s["met"]],
+            }
+        )
+    return Report(
+        name="scorecard",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        columns=[*SCORECARD_COLUMNS, Column("unmet", "未达标项目")],
+        summary=[
+            ("全部目标达标的镇街", sum(1 for r in rows if not r["district"] and r["targets_met"] == r["targets_total"]))
+        ],
+        notes=[
+            "每项指标的数字取自对应报表（专职配备、调委会建成率、培训、任期、品牌）；只列指标、目标和是否达标，不加权、不打分。",
+            "全区一行是全区的数字和目标（如品牌工作室数、区级培训），不是任何一个镇街的考核结果；镇街的品牌工作室数计入全区，本身不设目标。",
+            "“无”表示该镇街没有此类组织或对象，不计入有目标的项数。",
+        ],
+        xlsx_writer=scorecard_xlsx,
+    )
+
+
+def scorecard_xlsx(report: Report) -> bytes:
+    """A printed form: one block per town/street (and the district), each on its own A4 landscape
+    page with the title, as-of date and generation time."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.pagebreak import Break
+
+    fills = {True: "C8E6C9", False: "FFCDD2", None: "ECEFF1"}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "年度考核"
+    generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    for letter, width in zip("ABCDE", (28, 14, 14, 12, 14)):
+        sheet.column_dimensions[letter].width = width
+    for index, row in enumerate(report.rows):
+        sheet.append([f"{report.year}年度人民调解工作考核 · {row['area']}"])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=14)
+        sheet.append([f"截至日期：{report.as_of.isoformat()}    生成时间：{generated}    范围：{report.scope_label}"])
+        sheet.append(["考核项目", "实际", "目标", "是否达标", "说明"])
+        for c in sheet[sheet.max_row]:
+            c.font = Font(bold=True)
+        for score in row["measures"]:
+            rate = score["kind"] == "rate"
+            sheet.append(
+                [
+                    score["measure"],
+                    score["value"],
+                    score["target"],
+                    {True: "达标", False: "未达标", None: "无目标"}[score["met"]],
+                    score["text"],
+                ]
+            )
+            for c in sheet[sheet.max_row][1:3]:
+                c.number_format = "0.0%" if rate else "0"
+                c.alignment = Alignment(horizontal="right")
+            sheet.cell(sheet.max_row, 4).fill = PatternFill("solid", fgColor=fills[score["met"]])
+        sheet.append([f"达标 {row['targets_met']} 项 / 有目标的 {row['targets_total']} 项"])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        if index < len(report.rows) - 1:
+            sheet.row_breaks.append(Break(id=sheet.max_row))
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -46,6 +46,7 @@ from registry.models import (
     Gender,
     HostUnit,
     HostUnitKind,
+    KeyDepartment,
     Mediator,
     Membership,
     Organization,
@@ -210,6 +211,14 @@ class OrganizationResource(KindResource):
     has_party_org = Field(
         attribute="has_party_org", column_name="是否建立党组织", widget=BooleanWidget("是否建立党组织")
     )
+    term_start = Field(attribute="term_start", column_name="换届日期", widget=DateWidget("换届日期"))
+    full_time_designated = Field(
+        attribute="full_time_designated", column_name="具备专职配备条件", widget=BooleanWidget("具备专职配备条件")
+    )
+    in_mediation_centre = Field(
+        attribute="in_mediation_centre", column_name="入驻调解中心", widget=BooleanWidget("入驻调解中心")
+    )
+    department = Field(attribute="department", column_name="主管部门", widget=TextWidget())
 
     template_notes = {
         "组织名称": "必填。调解组织全称，如 新山村街道人民调解委员会。",
@@ -220,6 +229,10 @@ class OrganizationResource(KindResource):
         "成立日期": "日期，如 2021-03-05。",
         "联系电话": "11位手机号或带区号的固定电话。",
         "是否建立党组织": "是 或 否。",
+        "换届日期": "人民调解委员会填写本届任期开始的日期（每届三年），如 2021-03-05。",
+        "具备专职配备条件": "村（社区）、企事业单位人民调解委员会：是 或 否（司法局认定有条件配备专职调解员的填“是”）。",
+        "入驻调解中心": "行业性专业性人民调解委员会：在区调解中心设有调解室的填“是”。",
+        "主管部门": "行政调解组织填写：" + "、".join(KeyDepartment.values) + "，或其他部门名称。",
     }
 
     class Meta:
@@ -235,6 +248,10 @@ class OrganizationResource(KindResource):
             "phone",
             "address",
             "has_party_org",
+            "term_start",
+            "full_time_designated",
+            "in_mediation_centre",
+            "department",
         )
         export_order = fields
 

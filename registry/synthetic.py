@@ -33,7 +33,7 @@ from registry.models import (
     Membership,
     Organization,
     Role,
-    town_of,
+    town_expression,
 )
 from registry.models import OrganizationKind as Kind
 from registry.policy import STAFFING_QUOTAS
@@ -487,4 +487,4 @@ def _role(org_name: str, first_in_org: set[str], rng: random.Random) -> str:
 
 def town_of_post() -> dict:
     """Annotation: the town/street a post counts under."""
-    return {"town_id": town_of("organization__area")}
+    return {"town_id": town_expression("organization__area__")}

@@ -310,15 +310,21 @@ class PayoutAdmin(ScopedAdmin):
 
 @admin.register(SubsidyStandard)
 class SubsidyStandardAdmin(ScopedAdmin):
-    list_display = ["kind", "case_grade", "amount", "effective_from", "remarks"]
+    list_display = ["kind", "case_grade", "amount_yuan", "effective_from", "remarks"]
     list_filter = ["kind", "case_grade"]
     ordering = ["kind", "case_grade", "-effective_from"]
+
+    @admin.display(description="金额（元）", ordering="amount")
+    def amount_yuan(self, obj) -> str:
+        return f"¥{obj.amount:,.2f}"
 
 
 @admin.register(Budget)
 class BudgetAdmin(ScopedAdmin):
-    list_display = ["year", "area", "amount", "remarks"]
+    list_display = ["year", "area", "amount_yuan", "remarks"]
     list_filter = ["year"]
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
     ordering = ["-year", "area__name"]
+
+    amount_yuan = SubsidyStandardAdmin.amount_yuan

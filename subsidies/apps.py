@@ -9,6 +9,9 @@ class SubsidiesConfig(AppConfig):
         from registry.kernel import hooks
         from registry.kernel.reporting import ReportSpec
         from registry.kernel.roles import VIEW, StaffRole
+        from registry.kernel.worktiles import WorkTile
+        from subsidies.models import PayoutStatus
+        from subsidies.worktiles import count_approved, count_pending
 
         hooks.register(hooks.IMPORT_KIND, ("payouts", "subsidies.resources.PayoutResource"))
         hooks.register(
@@ -19,6 +22,26 @@ class SubsidiesConfig(AppConfig):
         )
         hooks.register(hooks.DEMO_SEEDER, "subsidies.demo.seed")
         hooks.register(hooks.SYNTHETIC_GENERATOR, "subsidies.synthetic.steps")
+        pending = PayoutStatus.PENDING.value
+        for tile in [
+            WorkTile(
+                "payouts_pending",
+                "待审核的补贴申报",
+                (StaffRole.BUREAU, StaffRole.CLERK),
+                count_pending,
+                f"/admin/subsidies/payout/?status__exact={pending}",
+                permission="subsidies.view_payout",
+            ),
+            WorkTile(
+                "payouts_to_pay",
+                "已审核待发放的补贴",
+                (StaffRole.FINANCE,),
+                count_approved,
+                f"/admin/subsidies/payout/?status__exact={PayoutStatus.APPROVED.value}",
+                permission="subsidies.view_payout",
+            ),
+        ]:
+            hooks.register(hooks.WORK_TILE, tile)
         hooks.register(
             hooks.ROLE_PERMISSIONS,
             (

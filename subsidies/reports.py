@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from registry.kernel.period import Period
-from registry.kernel.reporting import Column, Report, ReportParams
+from registry.kernel.reporting import MONEY_FORMAT, Column, Report, ReportParams
 from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
 from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
@@ -26,13 +26,13 @@ COLUMNS = [
     Column("id_number", "身份证号"),
     Column("area", "所属镇街"),
     Column("count", "笔数"),
-    Column("total", "合计（元）"),
-    Column("pending", "待审核（元）"),
-    Column("approved", "已审核（元）"),
-    Column("paid", "已发放（元）"),
-    Column("budget", "预算（元）"),
-    Column("used", "已用预算（元）"),
-    Column("remaining", "剩余预算（元）"),
+    Column("total", "合计（元）", number_format=MONEY_FORMAT),
+    Column("pending", "待审核（元）", number_format=MONEY_FORMAT),
+    Column("approved", "已审核（元）", number_format=MONEY_FORMAT),
+    Column("paid", "已发放（元）", number_format=MONEY_FORMAT),
+    Column("budget", "预算（元）", number_format=MONEY_FORMAT),
+    Column("used", "已用预算（元）", number_format=MONEY_FORMAT),
+    Column("remaining", "剩余预算（元）", number_format=MONEY_FORMAT),
     Column("over_budget", "超预算"),
 ]
 

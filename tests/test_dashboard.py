@@ -17,7 +17,7 @@ def place(district):
 
 def bars(html: str) -> dict:
     found = re.findall(
-        r'<tr class="rate( short)?" data-category="([^"]+)" data-total="(\d+)" data-meeting="(\d+)" '
+        r'<tr class="rate( short)?[a-z ]*" data-category="([^"]+)" data-total="(\d+)" data-meeting="(\d+)" '
         r'data-rate="([^"]+)"',
         html,
     )
@@ -82,3 +82,12 @@ def test_report_pages_have_no_untranslated_english(place, users, client_as):
         *[f"/reports/{name}/?year=2021&sort=-{name}" for name in ["staffing", "experts", "committees", "rooms"]],
     ]
     assert_no_english(client, urls, users.clerk_a)
+
+
+def test_a_category_without_a_target_is_drawn_neutral(place, users, client_as):
+    html = client_as(users.bureau).get("/reports/", {"year": 2021}).content.decode()
+    staffing = panel(html, "staffing")
+    village = staffing.split('data-category="村（社区）人民调解委员会"')[0].rsplit("<tr", 1)[1]
+    assert "notarget" in village and "short" not in village  # 100% with no target: grey, not green
+    town = staffing.split('data-category="乡镇（街道）人民调解委员会"')[0].rsplit("<tr", 1)[1]
+    assert "notarget" not in town

@@ -9,8 +9,10 @@ class TrainingConfig(AppConfig):
         from registry.kernel import hooks
         from registry.kernel.reporting import ReportSpec
         from registry.kernel.roles import EDIT, VIEW, StaffRole
+        from registry.kernel.worktiles import WorkTile
         from training.admin import training_history
         from training.services import mediator_training_facts
+        from training.worktiles import count_untrained
 
         hooks.register(hooks.IMPORT_KIND, ("trainings", "training.resources.TrainingSessionResource"))
         hooks.register(hooks.IMPORT_KIND, ("attendance", "training.resources.AttendanceResource"))
@@ -26,6 +28,18 @@ class TrainingConfig(AppConfig):
         )
         hooks.register(hooks.DEMO_SEEDER, "training.demo.seed")
         hooks.register(hooks.SYNTHETIC_GENERATOR, "training.synthetic.steps")
+        hooks.register(hooks.SCORECARD_MEASURES, "training.reports.scorecard_measures")
+        hooks.register(
+            hooks.WORK_TILE,
+            WorkTile(
+                "untrained",
+                "本年度未参训的在岗调解员",
+                (StaffRole.BUREAU, StaffRole.CLERK),
+                count_untrained,
+                "/reports/training/",
+                permission="training.view_trainingsession",
+            ),
+        )
         models = ("training.trainingsession", "training.attendance")
         hooks.register(
             hooks.ROLE_PERMISSIONS,

@@ -27,7 +27,8 @@ from registry.kernel.reporting import (
     Table,
     queryset_rows,
 )
-from registry.models import Area, AreaLevel, Mediator, Membership, town_of
+from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score, rate_score
+from registry.models import Area, AreaLevel, Mediator, Membership, town_expression
 from registry.policy import RateCategory
 from training.models import ORGANIZER_LEVELS, Attendance
 from training.policy import TRAINING_PER_YEAR
@@ -74,6 +75,7 @@ def _organizers(params: ReportParams, window: Period) -> list[dict]:
                 "short": None if required is None else max(0, required - area["held"]),
                 "meets": None if required is None else area["held"] >= required,
                 "untrained": 0,
+                "active": 0,
             }
         )
     return rows
@@ -126,7 +128,7 @@ def _people_rows(posts) -> list[dict] | object:
 
 
 def untrained_rows(posts: QuerySet) -> LazyRows:
-    ordered = posts.annotate(town=town_of("organization__area", "name")).order_by(
+    ordered = posts.annotate(town=town_expression("organization__area__", "name")).order_by(
         "mediator__name", "mediator__id_number", "organization__name"
     )
     people = untrained_people(posts)
@@ -162,16 +164,39 @@ def hours_rows(params: ReportParams, window: Period) -> LazyRows:
 
 
 def training_overview(params: ReportParams) -> Overview:
-    """The dashboard's part: rates and headline numbers, two queries."""
+    """The dashboard's part: rates and headline numbers, three queries."""
     window = year_window(params.year, params.as_of)
     rows = _organizers(params, window)
-    return Overview(
-        rates=_rates(params, rows), summary=_summary(rows, untrained_people(idle_posts(params, window)).count())
+    untrained = untrained_people(idle_posts(params, window)).count()
+    return Overview(rates=_rates(params, rows), summary=_summary(rows, untrained, _active_total(params)))
+
+
+def _active_posts(params: ReportParams) -> QuerySet:
+    return params.scope(Membership.objects.active_on(params.as_of)).order_by()
+
+
+def _active_total(params: ReportParams) -> int:
+    """People (not posts) with a post active on the as-of date."""
+    return _active_posts(params).aggregate(n=Count("mediator", distinct=True))["n"]
+
+
+def _per_town(posts: QuerySet) -> dict[int, int]:
+    """town/street (or district) pk → people with such a post there; villages roll up."""
+    return dict(
+        posts.annotate(town=town_expression("organization__area__"))
+        .values("town")
+        .annotate(n=Count("mediator", distinct=True))
+        .order_by()
+        .values_list("town", "n")
     )
 
 
-def _summary(rows: list[dict], untrained: int) -> list[tuple[str, int]]:
-    return [("培训次数不足的区划", sum(1 for r in rows if r["short"])), (UNTRAINED_SUMMARY, untrained)]
+def _summary(rows: list[dict], untrained: int, active: int) -> list[tuple[str, int]]:
+    return [
+        ("培训次数不足的区划", sum(1 for r in rows if r["short"])),
+        (UNTRAINED_SUMMARY, untrained),
+        ("在岗调解员", active),
+    ]
 
 
 def training(params: ReportParams) -> Report:
@@ -179,16 +204,12 @@ def training(params: ReportParams) -> Report:
     required_by_level = in_force(TRAINING_PER_YEAR, params.year)
     rows = _organizers(params, window)
     posts = idle_posts(params, window)
-    by_town = dict(
-        posts.annotate(town=town_of("organization__area"))
-        .values("town")
-        .annotate(n=Count("mediator", distinct=True))
-        .order_by()
-        .values_list("town", "n")
-    )
+    untrained_by_town, active_by_town = _per_town(posts), _per_town(_active_posts(params))
     for row in rows:
-        row["untrained"] = by_town.get(row["area_id"], 0)
+        row["untrained"] = untrained_by_town.get(row["area_id"], 0)
+        row["active"] = active_by_town.get(row["area_id"], 0)
     untrained = untrained_rows(posts)
+    active_total = _active_total(params)
 
     frequency = "；".join(f"{k}每年至少{v}次" for k, v in required_by_level.items()) or "该年度尚无培训频次要求"
     return Report(
@@ -203,6 +224,7 @@ def training(params: ReportParams) -> Report:
             Column("required", "应举办"),
             Column("short", "差额"),
             Column("untrained", "未参训在岗调解员"),
+            Column("active", "在岗调解员"),
         ],
         rows=rows,
         rates=_rates(params, rows),
@@ -231,9 +253,26 @@ def training(params: ReportParams) -> Report:
                 hours_rows(params, window),
             ),
         ],
-        summary=_summary(rows, len(untrained)),
+        summary=_summary(rows, len(untrained), active_total),
         notes=[
             f"统计 {window.start:%Y-%m-%d} 至 {window.end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )
+
+
+def scorecard_measures(params: ReportParams) -> list[Measure]:
+    """Training's measures of the yearly assessment, read off the training report (district-wide
+    `params`): sessions held against the sessions required, and the share of active mediators
+    trained in the year (no target: the plan sets none)."""
+    report = training(params)
+    summary = dict(report.summary)
+    held, trained = Measure("集中培训次数", "count"), Measure("在岗调解员参训率", "rate")
+    for row in report.rows:
+        key = DISTRICT if row["category"] == DISTRICT_CATEGORY else row["area"]
+        held.values[key] = count_score(row["held"], row["required"])
+        if key != DISTRICT:
+            trained.values[key] = rate_score(row["active"] - row["untrained"], row["active"], None)
+    active, idle = summary["在岗调解员"], summary["本年度未参训的在岗调解员"]
+    trained.values[DISTRICT] = rate_score(active - idle, active, None)
+    return [held, trained]

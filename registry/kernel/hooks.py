@@ -12,6 +12,10 @@ register what they add, and the kernel reads the hooks when it needs them:
     MEDIATOR_INLINE / ORGANIZATION_INLINE   an admin inline class for those change pages
     MEDIATOR_PANEL     a read-only admin field (a callable with @admin.display) for the mediator page
     MEDIATOR_FACTS     f(mediator, as_of) -> [(label, text)], shown on pages about one person
+    SCORECARD_MEASURES f(params) -> [Measure] — the app's measures of the yearly assessment
+                       (registry.kernel.reporting.scorecard), per town/street and for the district
+    WORK_TILE          WorkTile(...) — a count of open work on the admin index (工作台), per role
+                       (registry.kernel.worktiles)
 
 Registration order is INSTALLED_APPS order, so a later app's demo seeder runs after the
 roster's, and menus list the roster's reports first.
@@ -31,6 +35,8 @@ MEDIATOR_INLINE = "mediator_inline"
 ORGANIZATION_INLINE = "organization_inline"
 MEDIATOR_PANEL = "mediator_panel"
 MEDIATOR_FACTS = "mediator_facts"
+SCORECARD_MEASURES = "scorecard_measures"
+WORK_TILE = "work_tile"
 
 _hooks: dict[str, list[Any]] = defaultdict(list)
 

@@ -29,3 +29,11 @@ def report_cell(value):
     from registry.kernel.reporting import cell
 
     return "—" if value is None else cell(value)
+
+
+@register.filter
+def report_percent(value):
+    """A fraction as the reports print it: 0.75 -> 75%."""
+    from registry.kernel.reporting import percent
+
+    return percent(value)

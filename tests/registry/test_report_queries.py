@@ -125,3 +125,33 @@ def test_query_count_is_constant(district, users, client, small, large):
     after = measure(users, client)
     assert after == before
     assert all(before[(name, "bureau")] <= 5 for name in NAMES), before
+
+
+NEW_REPORTS = ["coverage", "terms", "scorecard", "composition"]
+
+
+def measure_new(users, client) -> dict:
+    def params(user):
+        return ReportParams(as_of=datetime.date(2022, 12, 31), year=2022, user=User.objects.get(pk=user.pk))
+
+    counts = {
+        (name, who): count_queries(lambda: run_report(name, params(user)))
+        for name in NEW_REPORTS
+        for who, user in [("bureau", users.bureau), ("clerk", users.clerk_a)]
+    }
+    for name in NEW_REPORTS:
+        client.force_login(users.bureau)
+        counts[("page", name)] = count_queries(lambda: client.get(f"/reports/{name}/", {"year": 2022}))
+        counts[("xlsx", name)] = count_queries(
+            lambda: client.get(f"/reports/{name}/", {"year": 2022, "export": "xlsx"})
+        )
+        client.force_login(users.clerk_a)
+        counts[("clerk page", name)] = count_queries(lambda: client.get(f"/reports/{name}/", {"year": 2022}))
+    return counts
+
+
+def test_new_reports_query_count_is_constant(district, users, client):
+    build(district, 10, "小", 0)
+    before = measure_new(users, client)
+    build(district, 190, "大", 100)  # 20× the organizations, posts and towns
+    assert measure_new(users, client) == before

@@ -1,7 +1,6 @@
 """Rules 1–2 on the hand-worked district (tests/registry/report_district.py)."""
 
 import datetime
-import re
 
 import pytest
 
@@ -46,7 +45,12 @@ def test_rows_at_end_of_2021(place):
         # 区市场监管行政调解组织: no quota, never a row
     }
     assert sum(r["shortfall"] for r in report.rows) == 10
-    assert dict(report.summary) == {"未配齐组织数": 7, "专职人员缺额合计": 10}
+    # the enterprise committee (short 1) is not designated 具备专职配备条件: advisory, outside the headline
+    assert dict(report.summary) == {
+        "未配齐组织数": 6,
+        "专职人员缺额合计": 9,
+        "未配齐但不作要求的村（社区）、企事业单位调委会（参考）": 1,
+    }
 
 
 def test_a_village_committee_counts_under_its_town(place):
@@ -105,14 +109,22 @@ def test_before_the_plan_there_are_no_targets(place):
 def test_part_time_candidates_for_short_organizations(place):
     rows = {r["organization"]: r for r in staffing(Y2021, 2021).rows}
 
-    def names(org):  # "候选一（1234）·org" -> "候选一·org": the ID tail is for telling namesakes apart
-        return [re.sub(r"（[0-9X]{4}）", "", c) for c in rows[org]["candidates"]]
+    def names(org):
+        return [(p["name"], p["organization"]) for p in rows[org]["candidates"]]
 
     # own part-timer first, then part-timers of other organizations in the same area;
     # 村二 holds a full-time post elsewhere, 候选二 starts in 2023, 候选五 is in another area
-    assert names("新山村街道人民调解委员会") == ["候选一", "候选四·新山钢铁企业人民调解委员会"]
-    assert names("新山钢铁企业人民调解委员会") == ["候选四", "候选一·新山村街道人民调解委员会"]
+    assert names("新山村街道人民调解委员会") == [
+        ("候选一", "新山村街道人民调解委员会"),
+        ("候选四", "新山钢铁企业人民调解委员会"),
+    ]
+    assert names("新山钢铁企业人民调解委员会") == [
+        ("候选四", "新山钢铁企业人民调解委员会"),
+        ("候选一", "新山村街道人民调解委员会"),
+    ]
+    assert rows["新山村街道人民调解委员会"]["candidate_count"] == 2
     assert rows["跃进村街道人民调解委员会"]["candidates"] == []  # not short: no help needed
+    assert rows["跃进村街道人民调解委员会"]["candidate_count"] == 0
 
 
 def test_clerk_sees_only_their_town(place, users):

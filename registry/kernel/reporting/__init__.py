@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any, Callable
 
 from django.db.models import QuerySet
@@ -32,7 +33,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
-from registry.kernel.scope import town_areas, visible
+from registry.kernel.scope import is_scoped, town_areas, visible
 from registry.models import Area
 
 
@@ -43,6 +44,8 @@ class ReportSpec:
     function: str  # dotted path of `def f(params: ReportParams) -> Report`
     permission: str = "registry.view_organization"  # who may read it (scope still applies)
     kinds: tuple[str, ...] = ()  # choices of the page's 类型 filter; () = no such filter
+    template: str = "reports/report.html"  # the page; a report with its own layout extends this one
+    on_dashboard: bool = True  # a panel on /reports/ (rates and headline numbers)
     # dotted path of `def f(params: ReportParams) -> Overview`: the rates and headline numbers
     # alone, for the dashboard (aggregates, no rows); "" = the dashboard runs the full report
     overview: str = ""
@@ -64,6 +67,11 @@ class ReportParams:
     user: Any = None  # None: the whole district (the command without --as)
     town: Area | None = None  # the page's 镇街 filter: a town/street with its villages
     kind: str | None = None  # the page's 类型 filter
+
+    @property
+    def scoped(self) -> bool:
+        """The report covers one town/street (a clerk, or the page's town filter), not the district."""
+        return self.town is not None or (self.user is not None and is_scoped(self.user))
 
     def scope(self, queryset: QuerySet) -> QuerySet:
         """`queryset` limited to the user's scope and the town filter (model needs `in_areas`)."""
@@ -108,6 +116,9 @@ def parse_year(value: str | int) -> int:
     return year
 
 
+DISTRICT_SCOPE = "全区"  # Rate.scope of a district-wide rate shown to a reader scoped to one town
+
+
 @dataclass
 class Rate:
     category: str
@@ -115,15 +126,21 @@ class Rate:
     meeting: int
     rate: float
     target: float | None
+    # None: the rate of the report's own scope. DISTRICT_SCOPE: the whole district's rate, shown to a
+    # clerk for reference — the district's target, never their town's own failure.
+    scope: str | None = None
 
     @classmethod
-    def of(cls, category: str, *, total: int, meeting: int, target: Decimal | float | None) -> Rate:
+    def of(
+        cls, category: str, *, total: int, meeting: int, target: Decimal | float | None, scope: str | None = None
+    ) -> Rate:
         return cls(
             category=str(category),  # a TextChoices member becomes its plain label
             total=total,
             meeting=meeting,
             rate=meeting / total if total else 1.0,
             target=None if target is None else float(target),
+            scope=scope,
         )
 
     @property
@@ -131,13 +148,19 @@ class Rate:
         return self.target is not None and self.rate < self.target
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "category": self.category,
             "total": self.total,
             "meeting": self.meeting,
             "rate": self.rate,
             "target": self.target,
         }
+        if self.scope is not None:
+            out["scope"] = self.scope
+        return out
+
+
+MONEY_FORMAT = "#,##0.00"  # xlsx number format of amounts in yuan: 438,000.00, still a number
 
 
 class LazyRows:
@@ -200,6 +223,11 @@ class Column:
     label: str
     link: str | None = None  # admin URL name of the row's record, e.g. "admin:registry_organization_change"
     link_key: str | None = None  # the row key holding that record's pk
+    number_format: str | None = None  # xlsx number format of the column's cells, e.g. MONEY_FORMAT
+    display: Callable[[Any], Any] | None = None  # how text, page and xlsx show a value JSON keeps structured
+
+    def text(self, value: Any) -> Any:
+        return cell(self.display(value) if self.display is not None and value is not None else value)
 
 
 @dataclass
@@ -210,6 +238,19 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[dict] | LazyRows
+
+
+@dataclass
+class Chart:
+    """A small horizontal bar chart: (label, count) pairs, drawn with CSS on the page."""
+
+    title: str
+    bars: list[tuple[str, int]]
+
+    @property
+    def widths(self) -> list[tuple[str, int, float]]:
+        top = max((count for _, count in self.bars), default=0) or 1
+        return [(label, count, round(count * 100 / top, 1)) for label, count in self.bars]
 
 
 @dataclass
@@ -225,6 +266,9 @@ class Report:
     summary: list[tuple[str, Any]] = field(default_factory=list)  # headline numbers for the dashboard
     notes: list[str] = field(default_factory=list)
     scope_label: str = "全区"
+    charts: list[Chart] = field(default_factory=list)  # small bar charts drawn on the page
+    sheets: list[Table] | None = None  # xlsx sheets in place of the row tables (JSON is unchanged)
+    xlsx_writer: Callable[[Report], bytes] | None = None  # a report whose workbook is a printed form
 
     @property
     def tables(self) -> list[Table]:
@@ -302,6 +346,8 @@ def cell(value: Any) -> Any:
         return "、".join(str(v) for v in value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:,}"  # 438,000.00: money is Decimal; its places are kept
     return value
 
 
@@ -369,7 +415,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Callable] | None = None) -> str:
     formats = formats or {}
     header = [c.label for c in columns]
-    body = [[str(formats.get(c.key, cell)(row.get(c.key))) for c in columns] for row in rows]
+    body = [[str(formats.get(c.key, c.text)(row.get(c.key))) for c in columns] for row in rows]
     numeric = [
         all(isinstance(row.get(c.key), (int, float, Decimal)) and not isinstance(row.get(c.key), bool) for row in rows)
         and rows
@@ -384,7 +430,12 @@ def text_table(columns: list[Column], rows: list[dict], formats: dict[str, Calla
     return "\n".join(lines)
 
 
-def render_text(report: Report) -> str:
+TEXT_LIMIT = 30  # rows per table on a terminal; --limit 0 prints every row
+
+
+def render_text(report: Report, limit: int | None = None) -> str:
+    """The report for a terminal: rates, headline numbers and each table's first `limit` rows
+    (all when None or 0), saying how many more there are and where to get them."""
     parts = [
         f"{report.title}（{report.name}）",
         f"截至日期：{report.as_of.isoformat()}    目标年度：{report.year}    范围：{report.scope_label}",
@@ -405,7 +456,14 @@ def render_text(report: Report) -> str:
     if report.summary:
         parts.append("")
     for table in report.tables:
-        parts += [f"【{table.title}】（{len(table.rows)} 条）", text_table(table.columns, table.rows), ""]
+        shown = table.rows[:limit] if limit else table.rows
+        parts += [f"【{table.title}】（{len(table.rows)} 条）", text_table(table.columns, shown)]
+        if len(shown) < len(table.rows):
+            parts.append(
+                f"……另有 {len(table.rows) - len(shown)} 条未显示；"
+                "完整内容请用 --format json 或 --format xlsx --output 文件名，或 --limit 0 显示全部。"
+            )
+        parts.append("")
     parts += [f"注：{note}" for note in report.notes]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -418,22 +476,35 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _xlsx_value(column: Column, value: Any) -> Any:
+    """Numbers stay numbers (Excel formats them); everything else as the page shows it."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and column.display is None:
+        return value
+    return column.text(value)
+
+
 def render_xlsx(report: Report) -> bytes:
     """Sheets: 明细 (the rows), 达标率 (when the rule has rates), extra tables, 说明.
 
     Each sheet has its header in row 1; values are the same as in JSON (rates as
-    fractions, shown with a percent format).
+    fractions, shown with a percent format). Written in openpyxl's write-only mode, rows
+    streamed from the report (a LazyRows is never held whole), so memory stays flat.
     """
     from openpyxl import Workbook
 
-    book = Workbook()
-    book.remove(book.active)
+    if report.xlsx_writer is not None:
+        return report.xlsx_writer(report)
+    book = Workbook(write_only=True)
     used: set[str] = set()
-    _add_sheet(book, used, report.tables[0].title, report.columns, report.rows)
+    if report.sheets is not None:
+        for table in report.sheets:
+            _add_sheet(book, used, table.title, table.columns, table.rows)
+    else:
+        _add_sheet(book, used, report.tables[0].title, report.columns, report.rows)
     if report.rates is not None:
-        sheet = _add_sheet(book, used, "达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"))
-        _mark_short_rates(sheet, report.rates)
-    for table in report.extra:
+        short = [rate.short for rate in report.rates]
+        _add_sheet(book, used, "达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"), short)
+    for table in report.extra if report.sheets is None else []:
         _add_sheet(book, used, table.title, table.columns, table.rows)
     _add_info_sheet(book, used, report)
     out = io.BytesIO()
@@ -441,52 +512,76 @@ def render_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def _add_sheet(book, used: set[str], title: str, columns: list[Column], rows: list[dict], percent_keys=()):
-    """A sheet of `rows`: bold header in row 1, frozen; widths from the first 200 rows."""
-    from openpyxl.styles import Font
+WIDTH_SAMPLE = 200  # column widths follow the first rows; the rest stream past
+
+
+def _add_sheet(
+    book,
+    used: set[str],
+    title: str,
+    columns: list[Column],
+    rows: Iterable[dict],
+    percent_keys: tuple[str, ...] = (),
+    red_rows: list[bool] | None = None,
+) -> None:
+    """A sheet of `rows`: bold header in row 1, frozen; widths from the first rows; a number
+    format per column (percent, money); rows flagged in `red_rows` filled red, as on the page."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(_sheet_title(title, used))
-    sheet.append([c.label for c in columns])
-    for c in sheet[1]:
-        c.font = Font(bold=True)
-    for row in rows:
-        sheet.append([cell(row.get(c.key)) for c in columns])
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
     for index, column in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = min(
-            60, max(8, _width(column.label) + 2, *[_width(str(cell(r.get(column.key)))) + 2 for r in rows[:200]])
-        )
-        if column.key in percent_keys:
-            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                c.number_format = "0.0%"
+        widths = [_width(str(column.text(r.get(column.key)))) + 2 for r in sample]
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, _width(column.label) + 2, *widths))
     sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _mark_short_rates(sheet, rates: list[Rate]) -> None:
-    """A rate below its target is filled red, as on the page."""
-    from openpyxl.styles import PatternFill
-
-    red = PatternFill("solid", fgColor="F8D7DA")
-    for index, rate in enumerate(rates, start=2):
-        if rate.short:
-            for c in sheet[index]:
+    bold, red = Font(bold=True), PatternFill("solid", fgColor="F8D7DA")
+    header = []
+    for column in columns:
+        c = WriteOnlyCell(sheet, value=column.label)
+        c.font = bold
+        header.append(c)
+    sheet.append(header)
+    formats = [("0.0%" if c.key in percent_keys else c.number_format) for c in columns]
+    for n, row in enumerate(chain(sample, rows)):
+        fill = red_rows is not None and n < len(red_rows) and red_rows[n]
+        if not fill and not any(formats):
+            sheet.append([_xlsx_value(c, row.get(c.key)) for c in columns])
+            continue
+        cells = []
+        for column, number_format in zip(columns, formats):
+            c = WriteOnlyCell(sheet, value=_xlsx_value(column, row.get(column.key)))
+            if number_format:
+                c.number_format = number_format
+            if fill:
                 c.fill = red
+            cells.append(c)
+        sheet.append(cells)
 
 
 def _add_info_sheet(book, used: set[str], report: Report) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
     info = book.create_sheet(_sheet_title("说明", used))
-    for line in [
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 60
+    for label, value in [
         ("报表", report.title),
         ("截至日期", report.as_of.isoformat()),
         ("目标年度", report.year),
         ("范围", report.scope_label),
-        *[(label, cell(v)) for label, v in report.summary],
+        *[
+            (label, v if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else cell(v))
+            for label, v in report.summary
+        ],
         *[("注", note) for note in report.notes],
     ]:
-        info.append(list(line))
-    info.column_dimensions["A"].width = 16
-    info.column_dimensions["B"].width = 60
+        if isinstance(value, Decimal):  # summary amounts are money: a number with separators
+            value = WriteOnlyCell(info, value=value)
+            value.number_format = MONEY_FORMAT
+        info.append([label, value])
 
 
 RENDERERS: dict[str, Callable[[Report], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": render_xlsx}

@@ -7,7 +7,7 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from registry.kernel.reporting import Column, Table, cell
+from registry.kernel.reporting import Column, Table
 
 
 class ReportColumn(tables.Column):
@@ -18,7 +18,7 @@ class ReportColumn(tables.Column):
         super().__init__(verbose_name=spec.label, accessor=tables.A(spec.key), default="", **kwargs)
 
     def render(self, value, record):
-        text = cell(value)
+        text = self.spec.text(value)
         pk = record.get(self.spec.link_key) if self.spec.link else None
         if pk is None or text == "":
             return text
@@ -29,7 +29,7 @@ class ReportColumn(tables.Column):
         return format_html('<a href="{}">{}</a>', url, text)
 
     def value(self, value, record):
-        return cell(value)
+        return self.spec.text(value)
 
 
 class ReportTable(tables.Table):

@@ -65,7 +65,7 @@ def report_view(request, name: str):
         "reports": readable_reports(request.user),
     }
     if not filterset.form.is_valid():
-        return render(request, "reports/report.html", context, status=400)
+        return render(request, spec.template, context, status=400)
     try:
         report = run_report(spec.name, filterset.params(request.user))
     except ReportError as exc:
@@ -88,7 +88,7 @@ def report_view(request, name: str):
         tables=list(zip(report.tables, tables)),
         export_url=f"{reverse('report', args=[spec.name])}?{query.urlencode()}",
     )
-    return render(request, "reports/report.html", context)
+    return render(request, spec.template, context)
 
 
 def dashboard_view(request):
@@ -99,6 +99,7 @@ def dashboard_view(request):
     specs = readable_reports(request.user)
     if not specs:
         raise PermissionDenied
+    specs = [spec for spec in specs if spec.on_dashboard]
     filterset = ReportFilterSet(request.GET, spec=None, request=request)
     context = {
         **admin.site.each_context(request),

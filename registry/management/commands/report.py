@@ -1,4 +1,7 @@
-"""`manage.py report NAME [--year] [--as-of] [--as] [--format text|json|xlsx] [--output]` (SPEC §4)."""
+"""`manage.py report NAME [--year] [--as-of] [--as] [--format text|json|xlsx] [--output] [--limit N]` (SPEC §4).
+
+Text is for a terminal: each table shows its first --limit rows (default 30) and says how many
+more there are; json and xlsx always carry every row."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registry.kernel.reporting import (
     RENDERERS,
+    TEXT_LIMIT,
     Report,
     ReportError,
     ReportParams,
@@ -16,6 +20,7 @@ from registry.kernel.reporting import (
     may_read,
     parse_date,
     parse_year,
+    render_text,
     report_spec,
     reports,
     resolve_period,
@@ -33,13 +38,19 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="as_user", help="按该用户的权限范围出表（镇街录入员只含本镇街）")
         parser.add_argument("--format", default="text", help="text|json|xlsx，默认 text")
         parser.add_argument("--output", help="写入文件而不是标准输出（xlsx 必须指定）")
+        parser.add_argument(
+            "--limit",
+            default=str(TEXT_LIMIT),
+            help=f"text 格式每个明细表最多显示的行数，默认 {TEXT_LIMIT}，0 为全部（json、xlsx 总是完整输出）",
+        )
 
     def handle(self, *args, **options):
         options["name"] = (options["name"] or "").strip().lower()
         options["format"] = (options["format"] or "").strip().lower()
         try:
+            limit = self.limit(options.get("limit"))
             report = self.build(options)
-            self.write(report, options["format"], options.get("output"))
+            self.write(report, options["format"], options.get("output"), limit)
         except ReportError as exc:
             raise CommandError(str(exc)) from None
 
@@ -49,6 +60,15 @@ class Command(BaseCommand):
         as_of = parse_date(options["as_of"]) if options.get("as_of") else None
         as_of, year = resolve_period(as_of=as_of, year=year)
         return ReportParams(as_of=as_of, year=year, user=user)
+
+    def limit(self, value) -> int:
+        try:
+            limit = int(str(value if value is not None else TEXT_LIMIT).strip())
+        except ValueError:
+            limit = -1
+        if limit < 0:
+            raise ReportError(f"--limit “{value}”无效，应为不小于0的整数（0 表示全部显示）。")
+        return limit
 
     def user(self, username: str | None):
         if not username:
@@ -69,11 +89,11 @@ class Command(BaseCommand):
             raise ReportError(f"用户“{params.user.username}”无权查看报表“{spec.title}”。")
         return run_report(spec.name, params)
 
-    def write(self, report: Report, fmt: str, output: str | None) -> None:
+    def write(self, report: Report, fmt: str, output: str | None, limit: int = 0) -> None:
         if fmt == "json":  # streamed: a list of a hundred thousand people is never held whole
             self.write_chunks(json_chunks(report), output)
             return
-        content = RENDERERS[fmt](report)
+        content = render_text(report, limit) if fmt == "text" else RENDERERS[fmt](report)
         if output:
             mode, extra = ("wb", {}) if isinstance(content, bytes) else ("w", {"encoding": "utf-8"})
             try:

@@ -1,0 +1,91 @@
+"""`report composition` (SPEC §2.14), worked by hand: active mediators per town and for the
+district by 专兼职, 性别, 年龄段, 学历, 政治面貌, 人员类别; organizations with a party organization."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from registry.kernel.reporting import ReportParams, render_xlsx, run_report
+from registry.models import Employment
+from tests.factories import make_id, make_mediator, make_post
+
+D = datetime.date
+FT, PT = Employment.FULL_TIME, Employment.PART_TIME
+AS_OF = D(2022, 6, 30)
+
+
+@pytest.fixture
+def place(district):
+    # ages on 2022-06-30: 35, 36 (born 1986-06-30: turns 36 that very day), 60 (born 1962-06-30), 61
+    a35 = make_mediator(
+        "三五",
+        make_id(birth="19870630", seq=1),
+        education="大学本科",
+        political_status="中共党员",
+        categories="律师、专业技术人员",
+    )
+    a36 = make_mediator("三六", make_id(birth="19860630", seq=2), education="大学本科")
+    a60 = make_mediator("六十", make_id(birth="19620630", seq=3), political_status="群众")
+    a61 = make_mediator("六一", make_id(birth="19610629", seq=5), categories="五老人员")
+    gone = make_mediator("离任", make_id(birth="19700101", seq=7))
+    make_post(a35, district.org_a, FT)
+    make_post(a35, district.org_b1, PT)  # also in B: counted in both towns, once in the district
+    make_post(a36, district.org_a1, PT)  # a village post rolls up into A
+    make_post(a60, district.org_b, FT)
+    make_post(a61, district.org_b, PT)
+    make_post(gone, district.org_a, FT, end=D(2021, 12, 31))  # left: not active
+    district.org_a.has_party_org = True
+    district.org_a.save()
+    return district
+
+
+def counts(report, area, dimension):
+    return {r["value"]: r["count"] for r in report.rows if r["area"] == area and r["dimension"] == dimension}
+
+
+def test_hand_worked_counts(place):
+    report = run_report("composition", ReportParams(as_of=AS_OF, year=2022))
+    assert counts(report, "新山村街道", "专兼职") == {"专职": 1, "兼职": 1}
+    assert counts(report, "跃进村街道", "专兼职") == {"专职": 1, "兼职": 2}  # 三五 is part-time in B
+    assert counts(report, "全区", "专兼职") == {"专职": 2, "兼职": 2}
+    assert counts(report, "全区", "性别") == {"男": 3, "女": 1, "未填": 0}  # seq 2 is even: female
+    assert counts(report, "全区", "年龄段") == {
+        "35岁及以下": 1,
+        "36–45岁": 1,
+        "46–55岁": 0,
+        "56–60岁": 1,
+        "60岁以上": 1,
+        "未填": 0,
+    }
+    assert counts(report, "全区", "学历") == {"大学本科": 2, "未填": 2}
+    assert counts(report, "跃进村街道", "政治面貌") == {"中共党员": 1, "未填": 1, "群众": 1}
+    categories = counts(report, "全区", "人员类别")
+    assert categories["律师"] == 1 and categories["专业技术人员"] == 1 and categories["五老人员"] == 1
+    assert categories["党代表"] == 0
+    party = {r["area"]: r for r in report.extra[0].rows}
+    assert party["新山村街道"] == {"area": "新山村街道", "organizations": 2, "with_party_org": 1}
+    assert party["全区"]["organizations"] == 4 and party["全区"]["with_party_org"] == 1
+    assert dict(report.summary)["在岗调解员"] == 4
+
+
+def test_clerk_sees_only_their_town(place, users):
+    report = run_report("composition", ReportParams(as_of=AS_OF, year=2022, user=users.clerk_a))
+    assert {r["area"] for r in report.rows} == {"新山村街道"}
+    assert [c.title for c in report.charts][:2] == ["专兼职", "性别"]
+
+
+def test_xlsx_has_a_sheet_per_dimension(place):
+    report = run_report("composition", ReportParams(as_of=AS_OF, year=2022))
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert book.sheetnames[:6] == ["专兼职", "性别", "年龄段", "学历", "政治面貌", "人员类别"]
+    sheet = book["专兼职"]
+    assert [c.value for c in sheet[1]] == ["区域", "专职", "兼职"]
+    assert [c.value for c in sheet[4]] == ["全区", 2, 2]
+
+
+def test_page_draws_a_chart_per_dimension(place, users, client_as):
+    html = client_as(users.bureau).get("/reports/composition/", {"as_of": "2022-06-30"}).content.decode()
+    assert html.count('class="report-chart"') == 6
+    assert "下载 Excel" in html
