@@ -12,12 +12,23 @@ import datetime
 import io
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
-from registry.kernel.reporting import DISTRICT_SCOPE, Chart, Column, Rate, Report, ReportParams, Table, percent
+from registry.kernel.reporting import (
+    DISTRICT_SCOPE,
+    Chart,
+    Column,
+    Overview,
+    Rate,
+    Report,
+    ReportParams,
+    Table,
+    percent,
+)
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, Score, count_score, rate_score
 from registry.kernel.validators import split_multi
 from registry.models import (
@@ -29,6 +40,7 @@ from registry.models import (
     Area,
     AreaLevel,
     Employment,
+    Expert,
     Gender,
     HostUnit,
     HostUnitKind,
@@ -956,3 +968,147 @@ def scorecard_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the dashboard's overviews
+#
+# What the dashboard draws of each report — its rates and headline numbers — counted by
+# GROUP BY and aggregate queries alone, no rows (tests/test_report_overviews.py checks that
+# each equals its full report's rates and summary).
+
+
+def _full_time_count(day: datetime.date) -> Coalesce:
+    """An organization's full-time posts active on `day`, as a correlated subquery (so it can be aggregated)."""
+    posts = (
+        Membership.objects.full_time_on(day)
+        .filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(posts, output_field=IntegerField()), 0)
+
+
+def staffing_overview(params: ReportParams) -> Overview:
+    """Rules 1–2 without rows: one GROUP BY (kind, designated) over the organizations."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    quota = Case(*[When(kind=k, then=Value(q)) for k, q in STAFFING_QUOTAS.items()], output_field=IntegerField())
+    groups = list(
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .annotate(short=Greatest(quota - _full_time_count(params.as_of), Value(0)))
+        .values("kind", "full_time_designated")
+        .annotate(total=Count("pk"), meeting=Count("pk", filter=Q(short=0)), shortfall=Sum("short"))
+        .order_by()
+    )
+    targets = in_force(STAFFING_TARGETS, params.year)
+    rates = []
+    for category, members in STAFFING_CATEGORIES.items():
+        if params.kind and params.kind not in members:
+            continue
+        mine = [g for g in groups if g["kind"] in members]
+        rates.append(
+            Rate.of(
+                category,
+                total=sum(g["total"] for g in mine),
+                meeting=sum(g["meeting"] for g in mine),
+                target=targets.get(category),
+            )
+        )
+    required = [g for g in groups if staffing_required(g["kind"], g["full_time_designated"])]
+    advisory = [g for g in groups if not staffing_required(g["kind"], g["full_time_designated"])]
+    return Overview(
+        rates=rates,
+        summary=[
+            ("未配齐组织数", sum(g["total"] - g["meeting"] for g in required)),
+            ("专职人员缺额合计", sum(g["shortfall"] or 0 for g in required)),
+            (
+                "未配齐但不作要求的村（社区）、企事业单位调委会（参考）",
+                sum(g["total"] - g["meeting"] for g in advisory),
+            ),
+        ],
+    )
+
+
+def experts_overview(params: ReportParams) -> Overview:
+    """Rule 3 without rows: one aggregate over the industry committees."""
+    serving = Expert.objects.filter(organizations=OuterRef("pk")).filter(
+        Q(joined_date__isnull=True) | Q(joined_date__lte=params.as_of)
+    )
+    professional = Membership.objects.filter(
+        active_on(params.as_of),
+        organization=OuterRef("pk"),
+        mediator__categories__contains=PROFESSIONAL_CATEGORY,
+    )
+    counts = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
+        .annotate(covered=Exists(serving) | Exists(professional))
+        .aggregate(total=Count("pk"), meeting=Count("pk", filter=Q(covered=True)))
+    )
+    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND)
+    return Overview(
+        rates=[Rate.of(EXPERT_COVERAGE_KIND, total=counts["total"], meeting=counts["meeting"], target=target)],
+        summary=[("缺少专业力量的调委会", counts["total"] - counts["meeting"])],
+    )
+
+
+def committees_overview(params: ReportParams) -> Overview:
+    """Rule 4 without rows: one aggregate over the towns/streets and villages/communities."""
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
+    sums = {}
+    for category, (levels, kind) in COMMITTEE_CATEGORIES.items():
+        at_level = Q(level__in=levels)
+        sums[f"{category}:total"] = Count("pk", filter=at_level)
+        sums[f"{category}:meeting"] = Count("pk", filter=at_level & Q(Exists(committee.filter(kind=kind))))
+    levels = [level for levels, _ in COMMITTEE_CATEGORIES.values() for level in levels]
+    counts = params.scope(Area.objects.filter(level__in=levels)).aggregate(**sums)
+    targets = in_force(COMMITTEE_TARGETS, params.year)
+    rates = [
+        Rate.of(
+            category,
+            total=counts[f"{category}:total"],
+            meeting=counts[f"{category}:meeting"],
+            target=targets.get(category),
+        )
+        for category in COMMITTEE_CATEGORIES
+    ]
+    return Overview(rates=rates, summary=[("未建调委会的区划", sum(r.total - r.meeting for r in rates))])
+
+
+def rooms_overview(params: ReportParams) -> Overview:
+    """Rule 5 without rows: one aggregate over the host units that count."""
+    room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
+    has_room = Exists(room.filter(kind=OuterRef("room_kind")))
+    counted = ~Q(kind=HostUnitKind.POLICE) | Q(officer_count__gte=POLICE_OFFICER_THRESHOLD)
+    kinds = [kind for kind in ROOM_ORDER if params.kind in (None, "", kind)]
+    sums = {}
+    for kind in kinds:
+        mine = counted & Q(kind=ROOM_HOST_KIND[kind])
+        sums[f"{kind}:total"] = Count("pk", filter=mine)
+        sums[f"{kind}:meeting"] = Count("pk", filter=mine & Q(has_room=True))
+    counts = (
+        params.scope(HostUnit.objects.filter(kind__in=[ROOM_HOST_KIND[k] for k in kinds]))
+        .annotate(room_kind=_room_kind_expression(), has_room=has_room)
+        .aggregate(**sums)
+    )
+    targets = in_force(ROOM_TARGETS, params.year)
+    rates = [
+        Rate.of(kind, total=counts[f"{kind}:total"], meeting=counts[f"{kind}:meeting"], target=targets.get(kind))
+        for kind in kinds
+    ]
+    return Overview(
+        rates=rates, summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r.total - r.meeting for r in rates))]
+    )
+
+
+def terms_overview(params: ReportParams) -> Overview:
+    """Rule 12 without rows: committees per term status (one GROUP BY)."""
+    counts = dict(
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=COMMITTEE_KINDS))
+        .with_term_status(params.as_of, years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
+        .values("term_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("term_status", "n")
+    )
+    return Overview(rates=None, summary=[(TermStatus(s).label, counts.get(s.value, 0)) for s in TERM_ORDER])

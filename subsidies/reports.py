@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from registry.kernel.period import Period
-from registry.kernel.reporting import MONEY_FORMAT, Column, Report, ReportParams
+from registry.kernel.reporting import MONEY_FORMAT, Column, Overview, Report, ReportParams
 from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
 from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
@@ -68,33 +68,60 @@ def _with_budget(row: dict, budget: Decimal | None) -> dict:
     return row
 
 
-def subsidies(params: ReportParams) -> Report:
-    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+def _payouts(params: ReportParams):
+    """Every payout except 已退回 of the year up to the as-of month, in scope."""
     months = Period.year(params.year)
     if params.as_of.year == params.year:
         months = months.clipped(params.as_of)
-    last_period = f"{months.end:%Y-%m}"
     payouts = params.scope(
         Payout.objects.filter(months.q_containing_month("period"), status__in=COUNTED_STATUSES)
     ).order_by()
-    sums = _money_sums()
+    return payouts, f"{months.end:%Y-%m}"
 
+
+def _budgets(params: ReportParams) -> dict[int, tuple[str, Decimal, str]]:
     budgets = params.scope(Budget.objects.filter(year=params.year))  # a clerk sees only their town's
-    budget_by_area = {b.area_id: (b.area.name, b.amount, b.area.level) for b in budgets.select_related("area")}
+    return {b.area_id: (b.area.name, b.amount, b.area.level) for b in budgets.select_related("area")}
+
+
+def _total_row(params: ReportParams, payouts, budget_by_area: dict) -> dict:
+    """The 合计 row, measured against the budget of what it covers: the district's, or the
+    one town a clerk (or the page's town filter) is limited to."""
     district_budget = next(
         (amount for _, amount, level in budget_by_area.values() if level == AreaLevel.DISTRICT), None
     )
     whole_district = params.town is None and (params.user is None or not is_scoped(params.user))
-
-    total = payouts.aggregate(**sums)
-    # The 合计 row is measured against the budget of what it covers: the district's, or the
-    # one town a clerk (or the page's town filter) is limited to.
+    total = payouts.aggregate(**_money_sums())
     town = params.town or (user_town(params.user) if params.user is not None else None)
     if whole_district:
         total_budget = district_budget
     else:
         total_budget = budget_by_area[town.pk][1] if town is not None and town.pk in budget_by_area else None
-    rows = [_with_budget(_row("total", "合计", total), total_budget)]
+    return _with_budget(_row("total", "合计", total), total_budget)
+
+
+def _summary(total: dict) -> list[tuple[str, object]]:
+    return [
+        ("补贴合计（元）", total["total"]),
+        ("笔数", total["count"]),
+        ("已发放（元）", total["paid"]),
+        ("预算（元）", total["budget"]),
+        ("剩余预算（元）", total["remaining"]),
+    ]
+
+
+def subsidies_overview(params: ReportParams) -> Overview:
+    """The dashboard's part: the 合计 row's numbers (two queries)."""
+    payouts, _ = _payouts(params)
+    return Overview(rates=None, summary=_summary(_total_row(params, payouts, _budgets(params))))
+
+
+def subsidies(params: ReportParams) -> Report:
+    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+    payouts, last_period = _payouts(params)
+    sums = _money_sums()
+    budget_by_area = _budgets(params)
+    rows = [_total_row(params, payouts, budget_by_area)]
 
     by_area = {r["area_id"]: r for r in payouts.values("area_id", "area__name", "area__level").annotate(**sums)}
     area_rows = []
@@ -150,13 +177,7 @@ def subsidies(params: ReportParams) -> Report:
         columns=COLUMNS,
         rows=rows,
         rates=None,
-        summary=[
-            ("补贴合计（元）", rows[0]["total"]),
-            ("笔数", rows[0]["count"]),
-            ("已发放（元）", rows[0]["paid"]),
-            ("预算（元）", rows[0]["budget"]),
-            ("剩余预算（元）", rows[0]["remaining"]),
-        ],
+        summary=_summary(rows[0]),
         notes=notes,
     )
 
