@@ -12,8 +12,8 @@ import datetime
 import io
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -977,30 +977,33 @@ def scorecard_xlsx(report: Report) -> bytes:
 # each equals its full report's rates and summary).
 
 
-def _full_time_count(day: datetime.date) -> Coalesce:
-    """An organization's full-time posts active on `day`, as a correlated subquery (so it can be aggregated)."""
-    posts = (
-        Membership.objects.full_time_on(day)
-        .filter(organization=OuterRef("pk"))
-        .order_by()
-        .values("organization")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(posts, output_field=IntegerField()), 0)
-
-
 def staffing_overview(params: ReportParams) -> Overview:
-    """Rules 1–2 without rows: one GROUP BY (kind, designated) over the organizations."""
+    """Rules 1–2 without rows: one query — the organizations' full-time counts (the model's
+    `with_full_time`, a GROUP BY per organization) aggregated again per (kind, designated),
+    which Django runs as an outer query over that subquery."""
     kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
-    quota = Case(*[When(kind=k, then=Value(q)) for k, q in STAFFING_QUOTAS.items()], output_field=IntegerField())
-    groups = list(
+    sums = {}
+    for kind in kinds:
+        quota = STAFFING_QUOTAS[kind]
+        for designated in (True, False):
+            group, key = Q(kind=kind, full_time_designated=designated), f"{kind}:{designated}"
+            sums[f"{key}:total"] = Count("pk", filter=group)
+            sums[f"{key}:meeting"] = Count("pk", filter=group & Q(full_time_count__gte=quota))
+            sums[f"{key}:short"] = Sum(Greatest(Value(quota) - F("full_time_count"), Value(0)), filter=group)
+    counts = (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
-        .annotate(short=Greatest(quota - _full_time_count(params.as_of), Value(0)))
-        .values("kind", "full_time_designated")
-        .annotate(total=Count("pk"), meeting=Count("pk", filter=Q(short=0)), shortfall=Sum("short"))
-        .order_by()
+        .with_full_time(params.as_of)
+        .aggregate(**sums)
     )
+    groups = [
+        {
+            "kind": kind,
+            "required": staffing_required(kind, designated),
+            **{m: counts[f"{kind}:{designated}:{m}"] or 0 for m in ("total", "meeting", "short")},
+        }
+        for kind in kinds
+        for designated in (True, False)
+    ]
     targets = in_force(STAFFING_TARGETS, params.year)
     rates = []
     for category, members in STAFFING_CATEGORIES.items():
@@ -1015,13 +1018,13 @@ def staffing_overview(params: ReportParams) -> Overview:
                 target=targets.get(category),
             )
         )
-    required = [g for g in groups if staffing_required(g["kind"], g["full_time_designated"])]
-    advisory = [g for g in groups if not staffing_required(g["kind"], g["full_time_designated"])]
+    required = [g for g in groups if g["required"]]
+    advisory = [g for g in groups if not g["required"]]
     return Overview(
         rates=rates,
         summary=[
             ("未配齐组织数", sum(g["total"] - g["meeting"] for g in required)),
-            ("专职人员缺额合计", sum(g["shortfall"] or 0 for g in required)),
+            ("专职人员缺额合计", sum(g["short"] for g in required)),
             (
                 "未配齐但不作要求的村（社区）、企事业单位调委会（参考）",
                 sum(g["total"] - g["meeting"] for g in advisory),
