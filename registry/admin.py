@@ -179,7 +179,7 @@ class OrganizationAdmin(ScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_full_time(today())
+            .with_full_time(today(), per_row=True)
             .with_term_status(today(), years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
             .order_by("name")
         )

@@ -13,10 +13,11 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.utils.module_loading import import_string
 from simple_history.models import HistoricalChanges
 
+from registry.kernel.reporting.routing import reports_db
 from registry.kernel.scope import scope_areas, user_town
 
 GENERATION_KEY = "reports:overview:generation"
@@ -31,7 +32,9 @@ def history_tables() -> list[tuple[str, str]]:
 
 
 def data_version() -> str:
-    """One query: the newest history row of every history table."""
+    """One query: the newest history row of every history table — read where the reports read
+    (the replica, when there is one), so a version never runs ahead of the data it labels."""
+    connection = connections[reports_db()]
     parts = [
         f"(SELECT MAX({connection.ops.quote_name(pk)}) FROM {connection.ops.quote_name(table)})"
         for table, pk in history_tables()

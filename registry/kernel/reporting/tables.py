@@ -7,7 +7,7 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from registry.kernel.reporting import Column, Table
+from registry.kernel.reporting import Column, LazyRows, Table
 
 
 class ReportColumn(tables.Column):
@@ -40,6 +40,10 @@ class ReportTable(tables.Table):
 
 
 def report_table(table: Table, prefix: str = "") -> ReportTable:
-    """A sortable table of `table.rows`; `prefix` keeps each table's sort parameter apart."""
+    """A sortable table of `table.rows`; `prefix` keeps each table's sort parameter apart.
+
+    A LazyRows table (a list of people) is paged in SQL and keeps the report's own order:
+    sorting it would mean reading it whole."""
     columns = [(column.key, ReportColumn(column)) for column in table.columns]
-    return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）")
+    lazy = isinstance(table.rows, LazyRows)
+    return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）", orderable=not lazy)

@@ -4,6 +4,7 @@ page in the web UI"). Thin views: the numbers come from the report functions."""
 from __future__ import annotations
 
 import logging
+from functools import wraps
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django_tables2 import RequestConfig
 
 from registry.kernel.excel.writing import xlsx_response
 from registry.kernel.reporting import (
+    LazyRows,
     Report,
     ReportError,
     may_read,
@@ -25,6 +27,7 @@ from registry.kernel.reporting import (
 )
 from registry.kernel.reporting.cache import cached_overview, data_version
 from registry.kernel.reporting.filtersets import ReportFilterSet
+from registry.kernel.reporting.routing import report_reads
 from registry.kernel.reporting.tables import report_table
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,18 @@ def rate_bars(report: Report) -> list[dict]:
     ]
 
 
+def reads_reports(view):
+    """The view's reads go to the reports' database (registry.kernel.reporting.routing)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        with report_reads():
+            return view(*args, **kwargs)
+
+    return wrapped
+
+
+@reads_reports
 def report_view(request, name: str):
     try:
         spec = report_spec(name)
@@ -74,10 +89,13 @@ def report_view(request, name: str):
     for table in tables:
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     if request.GET.get("export") == "xlsx":
-        # what is on screen: the same filters, rows in the order the page shows (every page of them)
-        report.rows = [row.record for row in tables[0].rows]
+        # what is on screen: the same filters, rows in the order the page shows (every page of
+        # them); a LazyRows table is streamed in its own order, never read whole
+        if not isinstance(report.rows, LazyRows):
+            report.rows = [row.record for row in tables[0].rows]
         for extra, table in zip(report.extra, tables[1:]):
-            extra.rows = [row.record for row in table.rows]
+            if not isinstance(extra.rows, LazyRows):
+                extra.rows = [row.record for row in table.rows]
         filename = f"{spec.title}_{report.scope_label}_{report.as_of.isoformat()}.xlsx"
         return xlsx_response(render_xlsx(report), filename)
     query = request.GET.copy()
@@ -91,6 +109,7 @@ def report_view(request, name: str):
     return render(request, spec.template, context)
 
 
+@reads_reports
 def dashboard_view(request):
     """Every rate of every report the user may read, as of the chosen day, at a glance.
 

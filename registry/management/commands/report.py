@@ -26,6 +26,7 @@ from registry.kernel.reporting import (
     resolve_period,
     run_report,
 )
+from registry.kernel.reporting.routing import report_reads
 
 
 class Command(BaseCommand):
@@ -49,8 +50,9 @@ class Command(BaseCommand):
         options["format"] = (options["format"] or "").strip().lower()
         try:
             limit = self.limit(options.get("limit"))
-            report = self.build(options)
-            self.write(report, options["format"], options.get("output"), limit)
+            with report_reads():  # the replica when configured; one transaction while rows stream
+                report = self.build(options)
+                self.write(report, options["format"], options.get("output"), limit)
         except ReportError as exc:
             raise CommandError(str(exc)) from None
 
