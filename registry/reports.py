@@ -794,7 +794,7 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
     """The roster's measures of the yearly assessment, read off the staffing, committees and terms
     reports (district-wide `params`): each town's own committee, its villages' committees, its
     stationed rooms, its expired terms — and the same over the whole district."""
-    staffing_rows = staffing(params).rows
+    staffing_rows, _ = _staffing_rows(params)  # the staffing report's rows, without its candidates list
     committee_rows = committees(params).rows
     term_rows = terms(params).rows
     staffing_targets = in_force(STAFFING_TARGETS, params.year)

@@ -23,12 +23,14 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from registry.models import (
+    COMMITTEE_KINDS,
     Area,
     AreaLevel,
     Employment,
     Expert,
     HostUnit,
     HostUnitKind,
+    KeyDepartment,
     Mediator,
     Membership,
     Organization,
@@ -343,6 +345,7 @@ def steps(plan: SyntheticPlan) -> list[Step]:
                     founded_date=_date_between(rng, datetime.date(2005, 1, 1), datetime.date(2019, 12, 31)),
                     has_party_org=rng.random() < 0.6,
                     leader=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    **_plan_fields(org, rng, plan.today),
                 )
                 for org in rows
             ],
@@ -476,6 +479,21 @@ def steps(plan: SyntheticPlan) -> list[Step]:
             lambda a, b: Expert.objects.filter(name=f"合成专家{a + 1:06d}").exists(),
         ),
     ]
+
+
+def _plan_fields(org: OrgPlan, rng: random.Random, today: datetime.date) -> dict:
+    """Rules 1, 9, 10 and 12 (SPEC §2): 换届日期 of committees (some expired, some never recorded),
+    designated villages/enterprises, industry rooms in the mediation centre, departments."""
+    fields: dict = {}
+    if org.kind in COMMITTEE_KINDS and rng.random() < 0.9:
+        fields["term_start"] = _date_between(rng, today - datetime.timedelta(days=4 * 365), today)
+    if org.kind in (Kind.VILLAGE, Kind.ENTERPRISE):
+        fields["full_time_designated"] = rng.random() < 0.4
+    if org.kind == Kind.INDUSTRY:
+        fields["in_mediation_centre"] = rng.random() < 0.8
+    if org.kind == Kind.ADMINISTRATIVE:
+        fields["department"] = rng.choice([*KeyDepartment.values, "教育", "卫生健康"])
+    return fields
 
 
 def _role(org_name: str, first_in_org: set[str], rng: random.Random) -> str:
