@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
-from registry.models import Area, AreaLevel, Membership, town_expression
+from registry.models import TOWN_LEVELS, Area, AreaLevel, Membership, Organization, town_expression
+from registry.models import OrganizationKind as Kind
+from registry.policy import COMMITTEE_TARGETS, RateCategory
+from registry.reports import COMMITTEE_CATEGORIES, ORG_LINK, _existing_on, _rate
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
-REPORTS = ["training"]
+REPORTS = ["training", "committees"]
 
 # ---------------------------------------------------------------- training (training/reports.py)
 
@@ -172,3 +175,69 @@ def training(params: ReportParams) -> Report:
             "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
         ],
     )
+
+
+# ---------------------------------------------------------------- committees (registry/reports.py)
+
+
+def committees(params: ReportParams) -> Report:
+    """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
+    rows = _legacy_committee_rows(params)
+    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
+    targets = in_force(COMMITTEE_TARGETS, params.year)
+    rates = [
+        _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
+        for category in COMMITTEE_CATEGORIES
+    ]
+    return Report(
+        name="committees",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"),
+            Column("level", "层级"),
+            Column("town", "所属镇街"),
+            Column("committee", "人民调解委员会", **ORG_LINK),
+            Column("has_committee", "已建立"),
+        ],
+        summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
+        notes=[
+            "乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"
+        ],
+    )
+
+
+def _legacy_committee_rows(params: ReportParams) -> list[dict]:
+    """A row per town/street and village/community in scope, with its committee if it has one."""
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
+    level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
+    areas = (
+        params.scope(Area.objects.filter(level__in=list(level_kind)))
+        .annotate(
+            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
+            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
+        )
+        .select_related("parent")
+    )
+    areas = list(areas)
+    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
+    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
+    rows = []
+    for area, org_id in zip(areas, committee_ids):
+        category = (RateCategory.TOWN if area.level in TOWN_LEVELS else RateCategory.VILLAGE).value
+        rows.append(
+            {
+                "area": area.name,
+                "area_id": area.pk,
+                "level": area.level,
+                "category": category,
+                "town": area.town.name,
+                "committee": names.get(org_id, ""),
+                "organization_id": org_id,
+                "has_committee": org_id is not None,
+            }
+        )
+    return rows

@@ -321,31 +321,31 @@ def committees(params: ReportParams) -> Report:
 
 
 def _committee_rows(params: ReportParams) -> list[dict]:
-    """A row per town/street and village/community in scope, with its committee if it has one."""
+    """A row per town/street and village/community in scope, with its committee if it has one (one query)."""
     committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
     level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
+    first = {}
+    for key, kind in (("town", Kind.TOWN), ("village", Kind.VILLAGE)):
+        mine = committee.filter(kind=kind).order_by("name")
+        first[f"{key}_committee"] = Subquery(mine.values("pk")[:1])
+        first[f"{key}_committee_name"] = Subquery(mine.values("name")[:1])
     areas = (
         params.scope(Area.objects.filter(level__in=list(level_kind)))
-        .annotate(
-            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
-            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
-        )
-        .select_related("parent")
+        .annotate(**first)
+        .values("pk", "name", "level", "parent__name", *first)
     )
-    areas = list(areas)
-    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
-    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
     rows = []
-    for area, org_id in zip(areas, committee_ids):
-        category = (RateCategory.TOWN if area.level in TOWN_LEVELS else RateCategory.VILLAGE).value
+    for area in areas:
+        key = "town" if area["level"] in TOWN_LEVELS else "village"
+        org_id = area[f"{key}_committee"]
         rows.append(
             {
-                "area": area.name,
-                "area_id": area.pk,
-                "level": area.level,
-                "category": category,
-                "town": area.town.name,
-                "committee": names.get(org_id, ""),
+                "area": area["name"],
+                "area_id": area["pk"],
+                "level": area["level"],
+                "category": (RateCategory.TOWN if key == "town" else RateCategory.VILLAGE).value,
+                "town": _town_name(area, prefix=""),
+                "committee": area[f"{key}_committee_name"] or "",
                 "organization_id": org_id,
                 "has_committee": org_id is not None,
             }
