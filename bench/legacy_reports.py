@@ -14,11 +14,13 @@ from registry.models import TOWN_LEVELS, Area, AreaLevel, Membership, Organizati
 from registry.models import OrganizationKind as Kind
 from registry.policy import COMMITTEE_TARGETS, RateCategory
 from registry.reports import COMMITTEE_CATEGORIES, ORG_LINK, _existing_on, _rate
+from subsidies.models import PayoutKind
+from subsidies.reports import COLUMNS, _budgets, _money_sums, _payouts, _row, _summary, _total_row, _with_budget
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
-REPORTS = ["training", "committees"]
+REPORTS = ["training", "committees", "subsidies"]
 
 # ---------------------------------------------------------------- training (training/reports.py)
 
@@ -241,3 +243,73 @@ def _legacy_committee_rows(params: ReportParams) -> list[dict]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- subsidies (subsidies/reports.py)
+# (its helpers _payouts, _budgets, _total_row, _summary, _row are unchanged and imported)
+
+
+def subsidies(params: ReportParams) -> Report:
+    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+    payouts, last_period = _payouts(params)
+    sums = _money_sums()
+    budget_by_area = _budgets(params)
+    rows = [_total_row(params, payouts, budget_by_area)]
+
+    by_area = {r["area_id"]: r for r in payouts.values("area_id", "area__name", "area__level").annotate(**sums)}
+    area_rows = []
+    for area_id, values in by_area.items():
+        # District-level organizations (industry committees, court rooms) have no town: their
+        # row is the district's own spending; the district budget goes on the 合计 row.
+        is_district = values["area__level"] == AreaLevel.DISTRICT
+        name = values["area__name"] + ("（区级组织）" if is_district else "")
+        budget = None if is_district or area_id not in budget_by_area else budget_by_area[area_id][1]
+        area_rows.append(_with_budget(_row("area", name, values, area=values["area__name"]), budget))
+    for area_id, (name, amount, level) in budget_by_area.items():
+        if area_id not in by_area and level != AreaLevel.DISTRICT:
+            area_rows.append(_with_budget(_row("area", name, {}, area=name), amount))
+    rows += sorted(area_rows, key=lambda r: r["name"])
+
+    kind_order = list(PayoutKind.values)
+    by_kind = sorted(payouts.values("kind").annotate(**sums), key=lambda r: kind_order.index(r["kind"]))
+    rows += [_row("kind", r["kind"], r, kind=r["kind"]) for r in by_kind]
+
+    by_month = payouts.values("period").annotate(**sums).order_by("period")
+    rows += [_row("month", r["period"], r, month=r["period"]) for r in by_month]
+
+    by_mediator = (
+        payouts.values("mediator_id", "mediator__name", "mediator__id_number", "area__name")
+        .annotate(**sums)
+        .order_by("area__name", "mediator__name", "mediator__id_number")
+    )
+    rows += [
+        _row(
+            "mediator",
+            r["mediator__name"],
+            r,
+            mediator=r["mediator__name"],
+            mediator_id=r["mediator_id"],
+            id_number=r["mediator__id_number"],
+            area=r["area__name"],
+        )
+        for r in by_mediator
+    ]
+
+    notes = [
+        "合计含待审核、已审核、已发放，不含已退回；按所属期间统计，村（社区）计入所属镇街，区级组织的补贴单列。",
+        "已用预算 = 已审核 + 已发放；镇街预算只含本镇街，区县预算是全区合计。",
+        "金额单位为元，精确到分。",
+    ]
+    if last_period != f"{params.year}-12":
+        notes.append(f"统计期间：{params.year}-01 至 {last_period}。")
+    return Report(
+        name="subsidies",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        columns=COLUMNS,
+        rows=rows,
+        rates=None,
+        summary=_summary(rows[0]),
+        notes=notes,
+    )

@@ -7,11 +7,21 @@ text is the exact amount in yuan (1234.5 = ¥1,234.50), xlsx as numbers.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import islice, takewhile
 
 from django.db.models import Count, Q, Sum
 
 from registry.kernel.period import Period
-from registry.kernel.reporting import MONEY_FORMAT, Column, Overview, Report, ReportParams
+from registry.kernel.reporting import (
+    MONEY_FORMAT,
+    Column,
+    LazyRows,
+    Overview,
+    Report,
+    ReportParams,
+    chained_rows,
+    queryset_rows,
+)
 from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
 from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
@@ -149,8 +159,10 @@ def subsidies(params: ReportParams) -> Report:
         .annotate(**sums)
         .order_by("area__name", "mediator__name", "mediator__id_number")
     )
-    rows += [
-        _row(
+    # one row per mediator: as many as the roster has paid people, so streamed, never held whole
+    mediator_rows = queryset_rows(
+        by_mediator,
+        lambda r: _row(
             "mediator",
             r["mediator__name"],
             r,
@@ -158,9 +170,10 @@ def subsidies(params: ReportParams) -> Report:
             mediator_id=r["mediator_id"],
             id_number=r["mediator__id_number"],
             area=r["area__name"],
-        )
-        for r in by_mediator
-    ]
+        ),
+    )
+    total = rows[0]
+    rows = chained_rows(rows, mediator_rows)
 
     notes = [
         "合计含待审核、已审核、已发放，不含已退回；按所属期间统计，村（社区）计入所属镇街，区级组织的补贴单列。",
@@ -177,11 +190,28 @@ def subsidies(params: ReportParams) -> Report:
         columns=COLUMNS,
         rows=rows,
         rates=None,
-        summary=_summary(rows[0]),
+        summary=_summary(total),
         notes=notes,
     )
 
 
+def summary_rows(report: Report) -> list[dict]:
+    """The rows before the per-mediator ones (total, areas, kinds, months): read without
+    streaming the mediators, who come last."""
+    return list(takewhile(lambda row: row["dimension"] != "mediator", report.rows))
+
+
 def monthly_totals(report: Report) -> list[dict]:
     """The month rows of a subsidies report, for the bar chart."""
-    return [row for row in report.rows if row["dimension"] == "month"]
+    return [row for row in summary_rows(report) if row["dimension"] == "month"]
+
+
+def mediator_rows(report: Report) -> LazyRows:
+    """The per-mediator rows of a subsidies report, paged and streamed like the report's rows."""
+    skip = len(summary_rows(report))
+    rows = report.rows
+    return LazyRows(
+        count=lambda: len(rows) - skip,
+        page=lambda start, stop: rows[skip + start : skip + stop],
+        stream=lambda: islice(iter(rows), skip, None),
+    )

@@ -15,7 +15,8 @@ SMALL = synthetic.Tier(districts=1, towns=3, villages=12, organizations=40, medi
 
 def queries(run) -> int:
     with CaptureQueriesContext(connection) as captured:
-        run()
+        result = run()
+    assert getattr(result, "status_code", 200) == 200
     return len(captured)
 
 
@@ -26,6 +27,9 @@ def measure(client, params) -> dict[str, int]:
     for name in reports():
         counts[f"{name}.json"] = queries(lambda: "".join(json_chunks(run_report(name, params))))
         counts[f"{name}.page"] = queries(lambda: client.get(f"/reports/{name}/", {"as_of": params.as_of}))
+    counts["subsidies.admin_page"] = queries(
+        lambda: client.get("/admin/subsidies/payout/report/", {"as_of": params.as_of})
+    )
     cache.clear()
     counts["dashboard"] = queries(lambda: client.get("/reports/", {"as_of": params.as_of}))
     counts["dashboard.cached"] = queries(lambda: client.get("/reports/", {"as_of": params.as_of}))

@@ -208,6 +208,18 @@ def queryset_rows(queryset: QuerySet, row: Callable[[Any], dict], chunk_size: in
     )
 
 
+def chained_rows(head: list[dict], tail: LazyRows) -> LazyRows:
+    """A few rows held in memory followed by a LazyRows (e.g. totals, then one row per person)."""
+
+    def page(start: int, stop: int) -> list[dict]:
+        rows = head[start:stop]
+        if stop > len(head):
+            rows += tail[max(0, start - len(head)) : stop - len(head)]
+        return rows
+
+    return LazyRows(count=lambda: len(head) + len(tail), page=page, stream=lambda: chain(head, tail))
+
+
 @dataclass
 class Overview:
     """What the dashboard draws of a report: its rates and headline numbers, no rows."""
