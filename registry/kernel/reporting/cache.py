@@ -10,6 +10,8 @@ recomputes. Writes that bypass history (make_synthetic, raw SQL in a shell) call
 
 from __future__ import annotations
 
+import hashlib
+
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
@@ -64,7 +66,9 @@ def overview_key(name: str, params, version: str) -> str:
         scope = f"town{town.pk}" if town is not None else "none"
     generation = cache.get(GENERATION_KEY, 0)
     filters = f"{params.town.pk if params.town else '-'}:{params.kind or '-'}"
-    return f"reports:overview:{generation}:{version}:{name}:{params.as_of.isoformat()}:{params.year}:{scope}:{filters}"
+    whole = f"{generation}:{version}:{name}:{params.as_of.isoformat()}:{params.year}:{scope}:{filters}"
+    # hashed: short and ASCII whatever the kind filter says (memcached keys are ≤ 250 ASCII bytes)
+    return f"reports:overview:{name}:{hashlib.sha256(whole.encode()).hexdigest()}"
 
 
 def cached_overview(spec, params, version: str):
