@@ -136,7 +136,7 @@ def brands(params: ReportParams) -> Report:
         ],
         summary=[
             ("已命名工作室", recognized),
-            ("目标数", count),
+            ("全区目标数" if params.scoped else "目标数", count),
             ("培育中工作室", statuses.get(StudioStatus.CULTIVATING, 0)),
             ("表彰总数", sum(level_totals.values())),
         ],

@@ -194,11 +194,12 @@ class OrganizationAdmin(ScopedAdmin):
 
     @admin.display(description="缺额")
     def shortfall(self, obj) -> str | int:
-        short = staffing_shortfall(obj.kind, obj.full_time_count)
-        if short is None:
+        shortfall = staffing_shortfall(obj.kind, obj.full_time_count)
+        if shortfall is None:
             return "—"
         # a village/enterprise committee not designated by the bureau is not asked for one (有条件的)
-        return short if not short or staffing_required(obj.kind, obj.full_time_designated) else f"{short}（参考）"
+        required = staffing_required(obj.kind, obj.full_time_designated)
+        return shortfall if not shortfall or required else f"{shortfall}（参考）"
 
     @admin.display(description="任期", ordering="term_start")
     def term(self, obj) -> str:

@@ -144,14 +144,19 @@ def _seed_organizations(
     petition: HostUnit,
     stations: list[HostUnit],
 ) -> list[Organization]:
+    def org(name: str, kind: str, area: Area, **fields) -> Organization:
+        return upsert(Organization, {"name": name}, {"kind": kind, "area": area, **fields})
+
     today = timezone.localdate()
     orgs: list[Organization] = []
     for t, town in enumerate(towns):
         orgs.append(
-            upsert(
-                Organization,
-                {"name": f"{town.name}人民调解委员会"},
-                {"kind": Kind.TOWN, "area": town, "term_start": term_start(t, today), "has_party_org": t % 3 != 2},
+            org(
+                f"{town.name}人民调解委员会",
+                Kind.TOWN,
+                town,
+                term_start=term_start(t, today),
+                has_party_org=t % 3 != 2,
             )
         )
         # the last village of every other town has no committee yet: committee coverage shows a gap
@@ -159,69 +164,40 @@ def _seed_organizations(
             if i == 3 and towns.index(town) % 2:
                 continue
             orgs.append(
-                upsert(
-                    Organization,
-                    {"name": f"{village.name}人民调解委员会"},
-                    {
-                        "kind": Kind.VILLAGE,
-                        "area": village,
-                        "term_start": term_start(10 + 4 * t + i, today),
-                        # the bureau designates the first village of every town able to have a full-timer
-                        "full_time_designated": i == 0,
-                        "has_party_org": i % 2 == 0,
-                    },
+                org(
+                    f"{village.name}人民调解委员会",
+                    Kind.VILLAGE,
+                    village,
+                    term_start=term_start(10 + 4 * t + i, today),
+                    # the bureau designates the first village of every town able to have a full-timer
+                    full_time_designated=i == 0,
+                    has_party_org=i % 2 == 0,
                 )
             )
     for n, (domain, domains) in enumerate(INDUSTRY_DOMAINS.items()):
         orgs.append(
-            upsert(
-                Organization,
-                {"name": f"大渡口区{domain}人民调解委员会（演示）"},
-                {
-                    "kind": Kind.INDUSTRY,
-                    "area": district,
-                    "domains": domains,
-                    "in_mediation_centre": n != 3,  # three of four have a room in the district mediation centre
-                    "term_start": term_start(40 + n, today),
-                    "has_party_org": True,
-                },
+            org(
+                f"大渡口区{domain}人民调解委员会（演示）",
+                Kind.INDUSTRY,
+                district,
+                domains=domains,
+                in_mediation_centre=n != 3,  # three of four have a room in the district mediation centre
+                term_start=term_start(40 + n, today),
+                has_party_org=True,
             )
         )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "重钢演示企业人民调解委员会"},
-            {"kind": Kind.ENTERPRISE, "area": towns[3], "term_start": term_start(50, today)},
-        )
-    )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区人民法院诉前调解室（演示）"},
-            {"kind": Kind.COURT_ROOM, "area": district, "host_unit": court},
-        )
-    )
-    orgs.append(
-        upsert(
-            Organization,
-            {"name": "大渡口区信访事项调解室（演示）"},
-            {"kind": Kind.PETITION_ROOM, "area": district, "host_unit": petition},
-        )
-    )
+    orgs.append(org("重钢演示企业人民调解委员会", Kind.ENTERPRISE, towns[3], term_start=term_start(50, today)))
+    orgs.append(org("大渡口区人民法院诉前调解室（演示）", Kind.COURT_ROOM, district, host_unit=court))
+    orgs.append(org("大渡口区信访事项调解室（演示）", Kind.PETITION_ROOM, district, host_unit=petition))
     for station in stations[2:7]:
-        orgs.append(
-            upsert(
-                Organization,
-                {"name": f"{station.name}驻所调解室"},
-                {"kind": Kind.POLICE_ROOM, "area": station.area, "host_unit": station},
-            )
-        )
+        orgs.append(org(f"{station.name}驻所调解室", Kind.POLICE_ROOM, station.area, host_unit=station))
     for department, written in DEPARTMENTS.items():
         orgs.append(
-            upsert(
-                Organization,
-                {"name": f"大渡口区{department}行政调解组织（演示）"},
-                {"kind": Kind.ADMINISTRATIVE, "area": district, "department": normalize_department(written)},
+            org(
+                f"大渡口区{department}行政调解组织（演示）",
+                Kind.ADMINISTRATIVE,
+                district,
+                department=normalize_department(written),
             )
         )
     return orgs

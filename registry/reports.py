@@ -496,31 +496,7 @@ def coverage(params: ReportParams) -> Report:
         for f, orgs in fields.items()
     ]
 
-    targets = in_force(COVERAGE_TARGETS, params.year)
-    scope = DISTRICT_SCOPE if params.scoped else None
-    rates = [
-        Rate.of(
-            CoverageCategory.CENTRE_ROOMS.value,
-            total=len(industry),
-            meeting=sum(o["in_mediation_centre"] for o in industry),
-            target=targets.get(CoverageCategory.CENTRE_ROOMS),
-            scope=scope,
-        ),
-        Rate.of(
-            CoverageCategory.KEY_DEPARTMENTS.value,
-            total=len(departments),
-            meeting=sum(bool(v) for v in departments.values()),
-            target=targets.get(CoverageCategory.KEY_DEPARTMENTS),
-            scope=scope,
-        ),
-        Rate.of(
-            CoverageCategory.FIELDS.value,
-            total=len(fields),
-            meeting=sum(bool(v) for v in fields.values()),
-            target=targets.get(CoverageCategory.FIELDS),
-            scope=scope,
-        ),
-    ]
+    rates = _coverage_rates(params, industry, departments, fields)
     return Report(
         name="coverage",
         title="",
@@ -546,6 +522,35 @@ def coverage(params: ReportParams) -> Report:
             "三项均为全区指标；镇街录入员看到的是全区的达标率，明细只列本镇街的组织。",
         ],
     )
+
+
+def _coverage_rates(params: ReportParams, industry: list[dict], departments: dict, fields: dict) -> list[Rate]:
+    """The three district rates; marked 全区 for a reader limited to one town."""
+    targets = in_force(COVERAGE_TARGETS, params.year)
+    scope = DISTRICT_SCOPE if params.scoped else None
+    return [
+        Rate.of(
+            CoverageCategory.CENTRE_ROOMS.value,
+            total=len(industry),
+            meeting=sum(o["in_mediation_centre"] for o in industry),
+            target=targets.get(CoverageCategory.CENTRE_ROOMS),
+            scope=scope,
+        ),
+        Rate.of(
+            CoverageCategory.KEY_DEPARTMENTS.value,
+            total=len(departments),
+            meeting=sum(bool(v) for v in departments.values()),
+            target=targets.get(CoverageCategory.KEY_DEPARTMENTS),
+            scope=scope,
+        ),
+        Rate.of(
+            CoverageCategory.FIELDS.value,
+            total=len(fields),
+            meeting=sum(bool(v) for v in fields.values()),
+            target=targets.get(CoverageCategory.FIELDS),
+            scope=scope,
+        ),
+    ]
 
 
 # ---------------------------------------------------------------- rule 12: committee terms
@@ -644,11 +649,18 @@ def _fixed_counts(as_of: datetime.date) -> dict[str, Count]:
     return counts
 
 
+PARTY_COLUMNS = [
+    Column("area", "区域"),
+    Column("organizations", "调解组织数"),
+    Column("with_party_org", "已建立党组织"),
+]
+
+
 def composition(params: ReportParams) -> Report:
     """Rule 14 (队伍结构, item 19): active mediators (any post active on the as-of day) per town/street
     and for the district by 专兼职, 性别, 年龄段, 学历, 政治面貌 and each 人员类别, and the organizations
     with a party organization. A person counts once per area (专职 if any full-time post there).
-    Seven GROUP BY queries whatever the roster's size."""
+    Eight GROUP BY queries whatever the roster's size."""
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
         .annotate(town=town_expression("organization__area__"))
@@ -657,80 +669,31 @@ def composition(params: ReportParams) -> Report:
     fixed = _fixed_counts(params.as_of)
     by_town = {r["town"]: r for r in posts.values("town").annotate(**fixed)}
     district = posts.aggregate(**fixed)
-    free: dict[str, dict] = {}
-    for dimension, field_name in (("学历", "mediator__education"), ("政治面貌", "mediator__political_status")):
-        per_town = posts.values("town", field_name).annotate(n=Count("mediator", distinct=True))
-        overall = posts.values(field_name).annotate(n=Count("mediator", distinct=True))
-        free[dimension] = {
-            "town": [(r["town"], r[field_name] or NOT_STATED, r["n"]) for r in per_town],
-            "district": [(r[field_name] or NOT_STATED, r["n"]) for r in overall],
-        }
     organizations = (
         params.scope(Organization.objects.filter(_existing_on(params)))
         .annotate(town=town_expression("area__"))
         .values("town")
-        .annotate(total=Count("pk"), party=Count("pk", filter=Q(has_party_org=True)))
+        .annotate(organizations=Count("pk"), with_party_org=Count("pk", filter=Q(has_party_org=True)))
         .order_by()
     )
     org_counts = {r["town"]: r for r in organizations}
-    area_ids = set(by_town) | set(org_counts)
-    names = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "name"))
-    levels = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "level"))
-
-    def label(area_id: int) -> str:
-        return names[area_id] + ("（区级组织）" if levels[area_id] == AreaLevel.DISTRICT else "")
-
-    areas = sorted(area_ids, key=lambda pk: (levels[pk] == AreaLevel.DISTRICT, names[pk]))
-    whole = "全区" if not params.scoped else None
-    rows: list[dict] = []
-
-    def add_fixed(area: str, counts: dict) -> None:
-        full_time = counts["专兼职:专职"]
-        rows.append({"area": area, "dimension": "专兼职", "value": "专职", "count": full_time})
-        rows.append({"area": area, "dimension": "专兼职", "value": "兼职", "count": counts["total"] - full_time})
-        for key, value in counts.items():
-            if ":" in key and not key.startswith("专兼职"):
-                dimension, value_label = key.split(":", 1)
-                rows.append({"area": area, "dimension": dimension, "value": value_label, "count": value})
-
-    for pk in areas:
-        if pk in by_town:
-            add_fixed(label(pk), by_town[pk])
+    labels = {
+        pk: name + ("（区级组织）" if level == AreaLevel.DISTRICT else "")
+        for pk, name, level in Area.objects.filter(pk__in=set(by_town) | set(org_counts))
+        .order_by()
+        .values_list("pk", "name", "level")
+    }
+    # towns by name, the district's own organizations last, then the whole district (unless scoped)
+    areas = sorted(labels, key=lambda pk: (labels[pk].endswith("（区级组织）"), labels[pk]))
+    whole = None if params.scoped else "全区"
+    rows = _composition_rows(posts, areas, labels, by_town, district, whole)
+    party = [{"area": labels[pk], **_only(org_counts[pk], PARTY_COLUMNS)} for pk in areas if pk in org_counts]
     if whole:
-        add_fixed(whole, district)
-    for dimension, found in free.items():
-        for pk in areas:
-            for town, value, n in sorted(found["town"], key=lambda t: t[1]):
-                if town == pk:
-                    rows.append({"area": label(pk), "dimension": dimension, "value": value, "count": n})
-        if whole:
-            rows += [
-                {"area": whole, "dimension": dimension, "value": v, "count": n} for v, n in sorted(found["district"])
-            ]
-    order = {d: i for i, d in enumerate(DIMENSIONS)}
-    area_order = {label(pk): i for i, pk in enumerate(areas)} | {"全区": len(areas)}
-    rows.sort(key=lambda r: (order[r["dimension"]], area_order[r["area"]]))  # stable: values keep their order
-
-    party = [
-        {"area": label(pk), "organizations": org_counts[pk]["total"], "with_party_org": org_counts[pk]["party"]}
-        for pk in areas
-        if pk in org_counts
-    ]
-    if whole:
-        party.append(
-            {
-                "area": whole,
-                "organizations": sum(r["organizations"] for r in party),
-                "with_party_org": sum(r["with_party_org"] for r in party),
-            }
-        )
-    chart_area = whole or (label(areas[0]) if areas else "")
+        party.append({"area": whole, **{k: sum(r[k] for r in party) for k in ("organizations", "with_party_org")}})
+    chart_area = whole or (labels[areas[0]] if areas else "")
     charts = [
-        Chart(
-            dimension,
-            [(r["value"], r["count"]) for r in rows if r["dimension"] == dimension and r["area"] == chart_area],
-        )
-        for dimension in DIMENSIONS
+        Chart(dim, [(r["value"], r["count"]) for r in rows if r["dimension"] == dim and r["area"] == chart_area])
+        for dim in DIMENSIONS
     ]
     return Report(
         name="composition",
@@ -739,33 +702,10 @@ def composition(params: ReportParams) -> Report:
         year=params.year,
         rows=rows,
         columns=[Column("area", "区域"), Column("dimension", "维度"), Column("value", "类别"), Column("count", "人数")],
-        extra=[
-            Table(
-                "party_organizations",
-                "建立党组织的调解组织",
-                [
-                    Column("area", "区域"),
-                    Column("organizations", "调解组织数"),
-                    Column("with_party_org", "已建立党组织"),
-                ],
-                party,
-            )
-        ],
+        extra=[Table("party_organizations", "建立党组织的调解组织", PARTY_COLUMNS, party)],
         charts=[chart for chart in charts if chart.bars],
-        sheets=[_dimension_sheet(dimension, rows) for dimension in DIMENSIONS]
-        + [
-            Table(
-                "party",
-                "党组织",
-                [
-                    Column("area", "区域"),
-                    Column("organizations", "调解组织数"),
-                    Column("with_party_org", "已建立党组织"),
-                ],
-                party,
-            )
-        ],
-        summary=[("在岗调解员", district["total"] if whole else sum(by_town[pk]["total"] for pk in by_town))],
+        sheets=[_dimension_sheet(dim, rows) for dim in DIMENSIONS] + [Table("party", "党组织", PARTY_COLUMNS, party)],
+        summary=[("在岗调解员", district["total"])],
         notes=[
             "在岗调解员：截至日期当天有任职（任职日期不晚于该日，离任日期为空或不早于该日）的人员；同一人在一个区域只计一次，"
             "在该区域有专职任职的计为专职。在两个镇街任职的人在两个镇街各计一次，全区只计一次。",
@@ -774,6 +714,38 @@ def composition(params: ReportParams) -> Report:
         ]
         + ([f"图表为{chart_area}的构成。"] if chart_area else []),
     )
+
+
+def _only(values: dict, columns: list[Column]) -> dict:
+    return {c.key: values[c.key] for c in columns if c.key in values}
+
+
+def _composition_rows(posts, areas: list[int], labels: dict, by_town: dict, district: dict, whole: str | None):
+    """Long rows (area, dimension, value, count): the fixed dimensions from the counts already made,
+    学历 and 政治面貌 (free text) from one GROUP BY each per town and for the district."""
+    rows: list[dict] = []
+    for area, counts in [*[(labels[pk], by_town[pk]) for pk in areas if pk in by_town], (whole, district)]:
+        if area is None:
+            continue
+        full_time = counts["专兼职:专职"]
+        rows.append({"area": area, "dimension": "专兼职", "value": "专职", "count": full_time})
+        rows.append({"area": area, "dimension": "专兼职", "value": "兼职", "count": counts["total"] - full_time})
+        for key, count in counts.items():
+            if ":" in key and not key.startswith("专兼职"):
+                dimension, value = key.split(":", 1)
+                rows.append({"area": area, "dimension": dimension, "value": value, "count": count})
+    for dimension, field_name in (("学历", "mediator__education"), ("政治面貌", "mediator__political_status")):
+        per_town = posts.values("town", field_name).annotate(n=Count("mediator", distinct=True))
+        found = sorted((r["town"], r[field_name] or NOT_STATED, r["n"]) for r in per_town if r["town"] in labels)
+        rows += [{"area": labels[town], "dimension": dimension, "value": v, "count": n} for town, v, n in found]
+        if whole:
+            overall = posts.values(field_name).annotate(n=Count("mediator", distinct=True))
+            found_all = sorted((r[field_name] or NOT_STATED, r["n"]) for r in overall)
+            rows += [{"area": whole, "dimension": dimension, "value": v, "count": n} for v, n in found_all]
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    area_order = {labels[pk]: i for i, pk in enumerate(areas)} | {whole: len(areas)}
+    rows.sort(key=lambda r: (order[r["dimension"]], area_order[r["area"]]))  # stable: values keep their order
+    return rows
 
 
 def _dimension_sheet(dimension: str, rows: list[dict]) -> Table:
@@ -798,7 +770,7 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
     committee_rows = committees(params).rows
     term_rows = terms(params).rows
     staffing_targets = in_force(STAFFING_TARGETS, params.year)
-    committee_target = in_force(COMMITTEE_TARGETS, params.year).get("村（社区）")
+    committee_target = in_force(COMMITTEE_TARGETS, params.year).get(RateCategory.VILLAGE)
     expired_allowed = in_force(TERM_TARGETS, params.year).get(TermStatus.EXPIRED)
 
     def by_town(rows: list[dict], keep) -> dict[str, list[dict]]:
@@ -812,9 +784,9 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
     stationed = STAFFING_CATEGORIES[RateCategory.STATIONED_ROOMS]
     own = by_town(staffing_rows, lambda r: r["kind"] == Kind.TOWN)
     rooms_ = by_town(staffing_rows, lambda r: r["kind"] in stationed)
-    villages = by_town(committee_rows, lambda r: r["category"] == "村（社区）")
+    villages = by_town(committee_rows, lambda r: r["category"] == RateCategory.VILLAGE)
     expired = by_town(term_rows, lambda r: r["status"] == TermStatus.EXPIRED)
-    towns = [r["area"] for r in committee_rows if r["category"] == "乡镇（街道）"] + [DISTRICT]
+    towns = [r["area"] for r in committee_rows if r["category"] == RateCategory.TOWN] + [DISTRICT]
 
     def met_score(rows: list[dict], ok, target) -> Score:
         score = rate_score(sum(1 for r in rows if ok(r)), len(rows), target)
@@ -827,7 +799,7 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
             "本级调委会专职配备",
             "rate",
             {
-                t: met_score(own.get(t, []), lambda r: not r["shortfall"], staffing_targets.get(Kind.TOWN.value))
+                t: met_score(own.get(t, []), lambda r: not r["shortfall"], staffing_targets.get(Kind.TOWN))
                 for t in towns
             },
         ),

@@ -122,3 +122,9 @@ def test_a_designated_village_shows_short_in_the_admin(place, users, client_as):
     assert village.name in html
     html = client_as(users.bureau).get("/admin/registry/organization/", {"staffing": "advisory"}).content.decode()
     assert village.name not in html
+
+
+def test_every_staffing_column_sorts_on_the_page(place, users, client_as):
+    client = client_as(users.bureau)
+    for key in ["candidates", "-candidates", "candidate_count", "required"]:
+        assert client.get("/reports/staffing/", {"year": 2021, "sort": key}).status_code == 200, key
