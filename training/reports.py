@@ -10,6 +10,7 @@ beyond the rows returned. A fixed number of queries whatever the data size.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
@@ -113,7 +114,7 @@ def untrained_people(posts: QuerySet) -> QuerySet:
 POST_FIELDS = ("mediator_id", "mediator__name", "mediator__id_number", "organization__name", "employment", "town")
 
 
-def _people_rows(posts) -> list[dict] | object:
+def _people_rows(posts: Iterable[dict]) -> Iterator[dict]:
     """One row per person from their posts (ordered by person): organizations, 专兼职, towns."""
     for mediator_id, group in groupby(posts, key=lambda p: p["mediator_id"]):
         group = list(group)
