@@ -4,23 +4,48 @@ row for row, that the database-computed reports give the same results."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
-from registry.models import TOWN_LEVELS, Area, AreaLevel, Membership, Organization, town_expression
+from registry.models import (
+    TOWN_LEVELS,
+    Area,
+    AreaLevel,
+    Employment,
+    Membership,
+    Organization,
+    staffing_required,
+    town_expression,
+)
 from registry.models import OrganizationKind as Kind
-from registry.policy import COMMITTEE_TARGETS, RateCategory
-from registry.reports import COMMITTEE_CATEGORIES, ORG_LINK, _existing_on, _rate
+from registry.policy import COMMITTEE_TARGETS, STAFFING_QUOTAS, RateCategory, staffing_shortfall
+from registry.reports import (
+    CANDIDATES_SHOWN,
+    COMMITTEE_CATEGORIES,
+    ORG_LINK,
+    _candidates_text,
+    _existing_on,
+    _rate,
+    _staffing_rates,
+)
 from subsidies.models import PayoutKind
 from subsidies.reports import COLUMNS, _budgets, _money_sums, _payouts, _row, _summary, _total_row, _with_budget
 from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
-REPORTS = ["training", "committees", "subsidies"]
+REPORTS = ["training", "committees", "subsidies", "staffing"]
 
 # ---------------------------------------------------------------- training (training/reports.py)
 
@@ -313,3 +338,127 @@ def subsidies(params: ReportParams) -> Report:
         summary=_summary(rows[0]),
         notes=notes,
     )
+
+
+# ---------------------------------------------------------------- staffing (registry/reports.py)
+
+
+def staffing(params: ReportParams) -> Report:
+    """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
+    rows, org_area = _legacy_staffing_rows(params)
+    _legacy_add_candidates(params, rows, org_area)
+    short = [r for r in rows if r["shortfall"] and r["required"]]
+    advisory = [r for r in rows if r["shortfall"] and not r["required"]]
+    return Report(
+        name="staffing",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=_staffing_rates(params, rows),
+        columns=[
+            Column("organization", "调解组织", **ORG_LINK),
+            Column("kind", "组织类型"),
+            Column("town", "所属镇街"),
+            Column("area", "所属区划"),
+            Column("quota", "专职定额"),
+            Column("full_time", "在岗专职"),
+            Column("shortfall", "缺额"),
+            Column("required", "须配备"),
+            Column("candidates", "可转专职的兼职调解员（供参考）", display=_candidates_text),
+            Column("candidate_count", "可转专职人数"),
+        ],
+        summary=[
+            ("未配齐组织数", len(short)),
+            ("专职人员缺额合计", sum(r["shortfall"] for r in short)),
+            ("未配齐但不作要求的村（社区）、企事业单位调委会（参考）", len(advisory)),
+        ],
+        notes=[
+            "须配备：村（社区）和企事业单位人民调解委员会只在司法局认定“具备专职配备条件”时须配备专职调解员"
+            "（工作方案：有条件的），其余未配齐的列出供参考，不计入未配齐组织数和缺额合计。",
+            "在岗专职：截至日期当天有效（任职日期≤当天≤离任日期，空白视为不限）的专职任职人数。",
+            "可转专职的兼职调解员：在该组织或同一区划内其他组织任兼职、当天没有专职职务的人员。",
+            "某类组织总数为0时，达标率按100%计（没有应配而未配的组织）。",
+        ],
+    )
+
+
+def _legacy_staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
+    """A row per organization with a quota (two queries); and organization → its area's pk."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        # plain values, not model instances: a district-wide report reads thousands of rows
+        .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
+        .order_by("name")
+    )
+    organizations = list(organizations)
+    areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
+    rows, org_area = [], {}
+    for org in organizations:
+        area = areas[org["area_id"]]
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": area.name,
+                "town": area.town.name,
+                "quota": STAFFING_QUOTAS[org["kind"]],
+                "full_time": org["full_time_count"],
+                "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
+                "required": staffing_required(org["kind"], org["full_time_designated"]),
+                "candidates": [],
+                "candidate_count": 0,
+            }
+        )
+        org_area[org["pk"]] = area.pk
+    kind_order = list(STAFFING_QUOTAS)
+    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    return rows, org_area
+
+
+def _legacy_add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
+    """For each short organization: part-time mediators of that organization or its area
+    with no full-time post on the day — people a clerk could ask to go full-time. One query."""
+    short = [r for r in rows if r["shortfall"]]
+    if not short:
+        return
+    short_ids = [r["organization_id"] for r in short]
+    short_areas = {org_area[pk] for pk in short_ids}
+    full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
+    posts = (
+        params.scope(Membership.objects.active_on(params.as_of))
+        .filter(
+            Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
+        )
+        .exclude(Exists(full_time_elsewhere))
+        .order_by("mediator__name", "mediator__id_number")
+        .values_list(
+            "mediator_id",
+            "mediator__name",
+            "mediator__id_number",
+            "organization_id",
+            "organization__name",
+            "organization__area_id",
+        )
+    )
+    by_org: dict[int, list[dict]] = defaultdict(list)
+    by_area: dict[int, dict[str, dict]] = defaultdict(dict)  # area -> ID number -> the person
+    for mediator_id, name, id_number, org_id, org_name, area_id in posts:
+        person = {"mediator_id": mediator_id, "name": name, "id_number": id_number, "organization": org_name}
+        by_org[org_id].append(person)
+        by_area[area_id].setdefault(id_number, person)
+    for row in short:
+        pk = row["organization_id"]
+        own = list({p["id_number"]: p for p in by_org[pk]}.values())
+        own_ids, nearby = {p["id_number"] for p in own}, by_area[org_area[pk]]
+        shown = own[:CANDIDATES_SHOWN]
+        for id_number, person in nearby.items():  # stops as soon as the list is full
+            if len(shown) >= CANDIDATES_SHOWN:
+                break
+            if id_number not in own_ids:
+                shown.append(person)
+        row["candidates"] = shown
+        row["candidate_count"] = len(nearby)  # the organization's own part-timers are in its area too

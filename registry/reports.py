@@ -75,6 +75,7 @@ from registry.policy import (
     CoverageCategory,
     RateCategory,
     in_force,
+    short_of_quota,
     staffing_shortfall,
 )
 
@@ -128,27 +129,25 @@ def staffing(params: ReportParams) -> Report:
 
 
 def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
-    """A row per organization with a quota (two queries); and organization → its area's pk."""
+    """A row per organization with a quota (one query); and organization → its area's pk."""
     kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
     organizations = (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
         .with_full_time(params.as_of)
+        .annotate(town=town_expression("area__", "name"))  # Area.town, in the same query
         # plain values, not model instances: a district-wide report reads thousands of rows
-        .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
+        .values("pk", "name", "kind", "full_time_designated", "area_id", "area__name", "town", "full_time_count")
         .order_by("name")
     )
-    organizations = list(organizations)
-    areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
     rows, org_area = [], {}
     for org in organizations:
-        area = areas[org["area_id"]]
         rows.append(
             {
                 "organization": org["name"],
                 "organization_id": org["pk"],
                 "kind": org["kind"],
-                "area": area.name,
-                "town": area.town.name,
+                "area": org["area__name"],
+                "town": org["town"],
                 "quota": STAFFING_QUOTAS[org["kind"]],
                 "full_time": org["full_time_count"],
                 "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
@@ -157,7 +156,7 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
                 "candidate_count": 0,
             }
         )
-        org_area[org["pk"]] = area.pk
+        org_area[org["pk"]] = org["area_id"]
     kind_order = list(STAFFING_QUOTAS)
     rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
     return rows, org_area
@@ -179,14 +178,20 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
     short = [r for r in rows if r["shortfall"]]
     if not short:
         return
-    short_ids = [r["organization_id"] for r in short]
-    short_areas = {org_area[pk] for pk in short_ids}
+    # The areas of the short organizations, as a subquery (the same rows as `short`): tens of
+    # thousands of ids as parameters would cost more than counting again in SQL. An
+    # organization's own part-timers are in its area, so the area alone selects them all.
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    short_areas = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        .filter(short_of_quota("full_time_count"))
+        .values("area_id")
+    )
     full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
-        .filter(
-            Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
-        )
+        .filter(organization__area_id__in=short_areas, employment=Employment.PART_TIME)
         .exclude(Exists(full_time_elsewhere))
         .order_by("mediator__name", "mediator__id_number")
         .values_list(
