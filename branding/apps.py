@@ -21,6 +21,7 @@ class BrandingConfig(AppConfig):
             ReportSpec("brands", "调解品牌建设", "branding.reports.brands", permission="branding.view_studio"),
         )
         hooks.register(hooks.DEMO_SEEDER, "branding.demo.seed")
+        hooks.register(hooks.SYNTHETIC_GENERATOR, "branding.synthetic.steps")
         hooks.register(hooks.SCORECARD_MEASURES, "branding.reports.scorecard_measures")
         hooks.register(
             hooks.WORK_TILE,

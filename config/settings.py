@@ -109,6 +109,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("SQLITE_BUSY_TIMEOUT", "60"),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Behind pgbouncer in transaction pooling mode (docs/deployment.md): Django's server-side cursors
+# would outlive the transaction that pgbouncer pins them to. Reports stream inside a transaction
+# (registry.kernel.reporting.routing) and need not this switch; set it only if other code iterates.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool("DB_DISABLE_SERVER_SIDE_CURSORS", "0")
+# Off by default: a read replica for the reports and the dashboard (docs/deployment.md).
+REPORTS_DATABASE_URL = os.getenv("REPORTS_DATABASE_URL", "")
+if REPORTS_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPORTS_DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "60")) | {
+        "TEST": {"MIRROR": "default"}
+    }
+    DATABASE_ROUTERS = ["registry.kernel.reporting.routing.ReportReplicaRouter"]
+# The dashboard's numbers are cached per (report, as-of date, scope) until the data changes;
+# this bounds an entry's life besides (registry.kernel.reporting.cache).
+REPORT_OVERVIEW_CACHE_SECONDS = envint("REPORT_OVERVIEW_CACHE_SECONDS", "600")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -253,7 +253,7 @@ class OrganizationAdmin(SavesPostsThroughService, ScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_full_time(today())
+            .with_full_time(today(), per_row=True)
             .with_term_status(today(), years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
             .order_by("name_pinyin", "name")
         )

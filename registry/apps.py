@@ -24,17 +24,31 @@ class RegistryConfig(AppConfig):
                 "专职人民调解员配备",
                 "registry.reports.staffing",
                 kinds=tuple(kind.value for kind in STAFFING_QUOTAS),
+                overview="registry.reports.staffing_overview",
             ),
-            ReportSpec("experts", "行业性专业性调委会专业力量", "registry.reports.experts"),
-            ReportSpec("committees", "人民调解委员会建成率", "registry.reports.committees"),
+            ReportSpec(
+                "experts",
+                "行业性专业性调委会专业力量",
+                "registry.reports.experts",
+                overview="registry.reports.experts_overview",
+            ),
+            ReportSpec(
+                "committees",
+                "人民调解委员会建成率",
+                "registry.reports.committees",
+                overview="registry.reports.committees_overview",
+            ),
             ReportSpec(
                 "rooms",
                 "派驻调解室覆盖率",
                 "registry.reports.rooms",
                 kinds=tuple(kind.value for kind in ROOM_HOST_KIND),
+                overview="registry.reports.rooms_overview",
             ),
             ReportSpec("coverage", "调解中心、重点部门与重点领域覆盖", "registry.reports.coverage"),
-            ReportSpec("terms", "人民调解委员会换届", "registry.reports.terms"),
+            ReportSpec(
+                "terms", "人民调解委员会换届", "registry.reports.terms", overview="registry.reports.terms_overview"
+            ),
             ReportSpec(
                 "scorecard",
                 "镇街年度考核",

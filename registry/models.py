@@ -8,7 +8,8 @@ from typing import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -186,6 +187,8 @@ class Area(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"
         ordering = ["name"]
+        # towns/streets by name (report filters, committees), villages of a level (issue 16: EXPLAIN at scale)
+        indexes = [models.Index(fields=["level", "name"], name="registry_area_level_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -221,13 +224,16 @@ class Area(models.Model):
             )
 
 
-def town_id_expression(prefix: str = "") -> models.Case:
-    """`Area.town_id` in SQL, for an area reached through `prefix` (e.g. "organization__area__")."""
-    return models.Case(
-        models.When(
-            **{f"{prefix}level__in": VILLAGE_LEVELS, f"{prefix}parent__isnull": False}, then=f"{prefix}parent_id"
+def town_expression(prefix: str = "", field: str = "id") -> Case:
+    """`Area.town` in SQL: `field` of the town/street that the area reached through `prefix`
+    (e.g. "organization__area__") counts under — a village/community rolls up into its
+    town/street — for GROUP BY and annotations."""
+    return Case(
+        When(
+            Q(**{f"{prefix}level__in": VILLAGE_LEVELS, f"{prefix}parent__isnull": False}),
+            then=F(f"{prefix}parent__{field}"),
         ),
-        default=f"{prefix}id",
+        default=F(f"{prefix}{field}"),
     )
 
 
@@ -275,9 +281,25 @@ def term_end(start: datetime.date, years: int) -> datetime.date:
 
 
 class OrganizationQuerySet(ScopedQuerySet):
-    def with_full_time(self, day: datetime.date):
-        """Annotates `full_time_count`: the organization's full-time posts active on `day`."""
-        return self.annotate(full_time_count=models.Count("memberships", filter=full_time_on(day, "memberships__")))
+    def with_full_time(self, day: datetime.date, *, per_row: bool = False):
+        """Annotates `full_time_count`: the organization's full-time posts active on `day`.
+
+        Default: one GROUP BY over the joined posts — for reports that read every organization.
+        `per_row`: a correlated subquery per organization instead, for a paged admin list, so
+        only the page's rows are counted (and the list's COUNT(*) needs no join).
+        """
+        if not per_row:
+            return self.annotate(full_time_count=models.Count("memberships", filter=full_time_on(day, "memberships__")))
+        posts = (
+            Membership.objects.filter(full_time_on(day), organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            full_time_count=Coalesce(models.Subquery(posts, output_field=models.IntegerField()), models.Value(0))
+        )
 
     def with_term_status(self, day: datetime.date, *, years: int, warning_days: int):
         """Annotate `term_status` (a TermStatus value) as of `day`; one SQL CASE, so lists can filter on it.
@@ -352,6 +374,7 @@ class Organization(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "调解组织"
         ordering = ["name_pinyin", "name"]
+        indexes = [models.Index(fields=["kind", "name_pinyin", "name"], name="registry_org_kind_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -415,6 +438,8 @@ class Mediator(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "人民调解员"
         ordering = ["name_pinyin", "name", "id_number"]
+        # the admin list and every list of people are ordered so: LIMIT reads the index, no sort
+        indexes = [models.Index(fields=["name_pinyin", "name", "id_number"], name="registry_mediator_name_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number[-4:]}）" if self.id_number else self.name
@@ -473,6 +498,8 @@ class Membership(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "任职"
         ordering = ["organization__name", "start_date"]
+        # walked in organization order by the admin list (nested loop from the unique name index)
+        indexes = [models.Index(fields=["organization", "start_date"], name="registry_post_org_start_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["mediator", "organization", "start_date"],

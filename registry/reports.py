@@ -12,14 +12,24 @@ import datetime
 import io
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
 from registry.kernel.pinyin import sort_key
-from registry.kernel.policy import in_force
-from registry.kernel.reporting import DISTRICT_SCOPE, Chart, Column, Rate, Report, ReportParams, Table, percent
+from registry.kernel.reporting import (
+    DISTRICT_SCOPE,
+    Chart,
+    Column,
+    Overview,
+    Rate,
+    Report,
+    ReportParams,
+    Table,
+    percent,
+)
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, Score, count_score, rate_score
 from registry.kernel.validators import split_multi
 from registry.models import (
@@ -31,6 +41,7 @@ from registry.models import (
     Area,
     AreaLevel,
     Employment,
+    Expert,
     Gender,
     HostUnit,
     HostUnitKind,
@@ -41,7 +52,7 @@ from registry.models import (
     active_on,
     staffing_required,
     term_end,
-    town_id_expression,
+    town_expression,
 )
 from registry.models import (
     OrganizationKind as Kind,
@@ -64,6 +75,8 @@ from registry.policy import (
     TERM_YEARS,
     CoverageCategory,
     RateCategory,
+    in_force,
+    short_of_quota,
     staffing_shortfall,
 )
 
@@ -117,27 +130,25 @@ def staffing(params: ReportParams) -> Report:
 
 
 def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
-    """A row per organization with a quota (two queries); and organization → its area's pk."""
+    """A row per organization with a quota (one query); and organization → its area's pk."""
     kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
     organizations = (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
         .with_full_time(params.as_of)
+        .annotate(town=town_expression("area__", "name"))  # Area.town, in the same query
         # plain values, not model instances: a district-wide report reads thousands of rows
-        .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
+        .values("pk", "name", "kind", "full_time_designated", "area_id", "area__name", "town", "full_time_count")
         .order_by("name_pinyin", "name")
     )
-    organizations = list(organizations)
-    areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
     rows, org_area = [], {}
     for org in organizations:
-        area = areas[org["area_id"]]
         rows.append(
             {
                 "organization": org["name"],
                 "organization_id": org["pk"],
                 "kind": org["kind"],
-                "area": area.name,
-                "town": area.town.name,
+                "area": org["area__name"],
+                "town": org["town"],
                 "quota": STAFFING_QUOTAS[org["kind"]],
                 "full_time": org["full_time_count"],
                 "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
@@ -146,7 +157,7 @@ def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
                 "candidate_count": 0,
             }
         )
-        org_area[org["pk"]] = area.pk
+        org_area[org["pk"]] = org["area_id"]
     kind_order = list(STAFFING_QUOTAS)
     rows.sort(
         key=lambda r: (
@@ -175,14 +186,20 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
     short = [r for r in rows if r["shortfall"]]
     if not short:
         return
-    short_ids = [r["organization_id"] for r in short]
-    short_areas = {org_area[pk] for pk in short_ids}
+    # The areas of the short organizations, as a subquery (the same rows as `short`): tens of
+    # thousands of ids as parameters would cost more than counting again in SQL. An
+    # organization's own part-timers are in its area, so the area alone selects them all.
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    short_areas = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        .filter(short_of_quota("full_time_count"))
+        .values("area_id")
+    )
     full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
-        .filter(
-            Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
-        )
+        .filter(organization__area_id__in=short_areas, employment=Employment.PART_TIME)
         .exclude(Exists(full_time_elsewhere))
         .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number")
         .values_list(
@@ -317,31 +334,31 @@ def committees(params: ReportParams) -> Report:
 
 
 def _committee_rows(params: ReportParams) -> list[dict]:
-    """A row per town/street and village/community in scope, with its committee if it has one."""
+    """A row per town/street and village/community in scope, with its committee if it has one (one query)."""
     committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
     level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
+    first = {}
+    for key, kind in (("town", Kind.TOWN), ("village", Kind.VILLAGE)):
+        mine = committee.filter(kind=kind).order_by("name")
+        first[f"{key}_committee"] = Subquery(mine.values("pk")[:1])
+        first[f"{key}_committee_name"] = Subquery(mine.values("name")[:1])
     areas = (
         params.scope(Area.objects.filter(level__in=list(level_kind)))
-        .annotate(
-            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
-            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
-        )
-        .select_related("parent")
+        .annotate(**first)
+        .values("pk", "name", "level", "parent__name", *first)
     )
-    areas = list(areas)
-    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
-    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
     rows = []
-    for area, org_id in zip(areas, committee_ids):
-        category = (RateCategory.TOWN if area.level in TOWN_LEVELS else RateCategory.VILLAGE).value
+    for area in areas:
+        key = "town" if area["level"] in TOWN_LEVELS else "village"
+        org_id = area[f"{key}_committee"]
         rows.append(
             {
-                "area": area.name,
-                "area_id": area.pk,
-                "level": area.level,
-                "category": category,
-                "town": area.town.name,
-                "committee": names.get(org_id, ""),
+                "area": area["name"],
+                "area_id": area["pk"],
+                "level": area["level"],
+                "category": (RateCategory.TOWN if key == "town" else RateCategory.VILLAGE).value,
+                "town": _town_name(area, prefix=""),
+                "committee": area[f"{key}_committee_name"] or "",
                 "organization_id": org_id,
                 "has_committee": org_id is not None,
             }
@@ -664,7 +681,7 @@ def composition(params: ReportParams) -> Report:
     Eight GROUP BY queries whatever the roster's size."""
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
-        .annotate(town=town_id_expression("organization__area__"))
+        .annotate(town=town_expression("organization__area__"))
         .order_by()
     )
     fixed = _fixed_counts(params.as_of)
@@ -672,7 +689,7 @@ def composition(params: ReportParams) -> Report:
     district = posts.aggregate(**fixed)
     organizations = (
         params.scope(Organization.objects.filter(_existing_on(params)))
-        .annotate(town=town_id_expression("area__"))
+        .annotate(town=town_expression("area__"))
         .values("town")
         .annotate(organizations=Count("pk"), with_party_org=Count("pk", filter=Q(has_party_org=True)))
         .order_by()
@@ -767,7 +784,7 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
     """The roster's measures of the yearly assessment, read off the staffing, committees and terms
     reports (district-wide `params`): each town's own committee, its villages' committees, its
     stationed rooms, its expired terms — and the same over the whole district."""
-    staffing_rows = staffing(params).rows
+    staffing_rows, _ = _staffing_rows(params)  # the staffing report's rows, without its candidates list
     committee_rows = committees(params).rows
     term_rows = terms(params).rows
     staffing_targets = in_force(STAFFING_TARGETS, params.year)
@@ -941,3 +958,150 @@ def scorecard_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the dashboard's overviews
+#
+# What the dashboard draws of each report — its rates and headline numbers — counted by
+# GROUP BY and aggregate queries alone, no rows (tests/test_report_overviews.py checks that
+# each equals its full report's rates and summary).
+
+
+def staffing_overview(params: ReportParams) -> Overview:
+    """Rules 1–2 without rows: one query — the organizations' full-time counts (the model's
+    `with_full_time`, a GROUP BY per organization) aggregated again per (kind, designated),
+    which Django runs as an outer query over that subquery."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    sums = {}
+    for kind in kinds:
+        quota = STAFFING_QUOTAS[kind]
+        for designated in (True, False):
+            group, key = Q(kind=kind, full_time_designated=designated), f"{kind}:{designated}"
+            sums[f"{key}:total"] = Count("pk", filter=group)
+            sums[f"{key}:meeting"] = Count("pk", filter=group & Q(full_time_count__gte=quota))
+            sums[f"{key}:short"] = Sum(Greatest(Value(quota) - F("full_time_count"), Value(0)), filter=group)
+    counts = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        .aggregate(**sums)
+    )
+    groups = [
+        {
+            "kind": kind,
+            "required": staffing_required(kind, designated),
+            **{m: counts[f"{kind}:{designated}:{m}"] or 0 for m in ("total", "meeting", "short")},
+        }
+        for kind in kinds
+        for designated in (True, False)
+    ]
+    targets = in_force(STAFFING_TARGETS, params.year)
+    rates = []
+    for category, members in STAFFING_CATEGORIES.items():
+        if params.kind and params.kind not in members:
+            continue
+        mine = [g for g in groups if g["kind"] in members]
+        rates.append(
+            Rate.of(
+                category,
+                total=sum(g["total"] for g in mine),
+                meeting=sum(g["meeting"] for g in mine),
+                target=targets.get(category),
+            )
+        )
+    required = [g for g in groups if g["required"]]
+    advisory = [g for g in groups if not g["required"]]
+    return Overview(
+        rates=rates,
+        summary=[
+            ("未配齐组织数", sum(g["total"] - g["meeting"] for g in required)),
+            ("专职人员缺额合计", sum(g["short"] for g in required)),
+            (
+                "未配齐但不作要求的村（社区）、企事业单位调委会（参考）",
+                sum(g["total"] - g["meeting"] for g in advisory),
+            ),
+        ],
+    )
+
+
+def experts_overview(params: ReportParams) -> Overview:
+    """Rule 3 without rows: one aggregate over the industry committees."""
+    serving = Expert.objects.filter(organizations=OuterRef("pk")).filter(
+        Q(joined_date__isnull=True) | Q(joined_date__lte=params.as_of)
+    )
+    professional = Membership.objects.filter(
+        active_on(params.as_of),
+        organization=OuterRef("pk"),
+        mediator__categories__contains=PROFESSIONAL_CATEGORY,
+    )
+    counts = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind=EXPERT_COVERAGE_KIND))
+        .annotate(covered=Exists(serving) | Exists(professional))
+        .aggregate(total=Count("pk"), meeting=Count("pk", filter=Q(covered=True)))
+    )
+    target = in_force(EXPERT_TARGETS, params.year).get(EXPERT_COVERAGE_KIND)
+    return Overview(
+        rates=[Rate.of(EXPERT_COVERAGE_KIND, total=counts["total"], meeting=counts["meeting"], target=target)],
+        summary=[("缺少专业力量的调委会", counts["total"] - counts["meeting"])],
+    )
+
+
+def committees_overview(params: ReportParams) -> Overview:
+    """Rule 4 without rows: one aggregate over the towns/streets and villages/communities."""
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
+    sums = {}
+    for category, (levels, kind) in COMMITTEE_CATEGORIES.items():
+        at_level = Q(level__in=levels)
+        sums[f"{category}:total"] = Count("pk", filter=at_level)
+        sums[f"{category}:meeting"] = Count("pk", filter=at_level & Q(Exists(committee.filter(kind=kind))))
+    levels = [level for levels, _ in COMMITTEE_CATEGORIES.values() for level in levels]
+    counts = params.scope(Area.objects.filter(level__in=levels)).aggregate(**sums)
+    targets = in_force(COMMITTEE_TARGETS, params.year)
+    rates = [
+        Rate.of(
+            category,
+            total=counts[f"{category}:total"],
+            meeting=counts[f"{category}:meeting"],
+            target=targets.get(category),
+        )
+        for category in COMMITTEE_CATEGORIES
+    ]
+    return Overview(rates=rates, summary=[("未建调委会的区划", sum(r.total - r.meeting for r in rates))])
+
+
+def rooms_overview(params: ReportParams) -> Overview:
+    """Rule 5 without rows: one aggregate over the host units that count."""
+    room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
+    has_room = Exists(room.filter(kind=OuterRef("room_kind")))
+    counted = ~Q(kind=HostUnitKind.POLICE) | Q(officer_count__gte=POLICE_OFFICER_THRESHOLD)
+    kinds = [kind for kind in ROOM_ORDER if params.kind in (None, "", kind)]
+    sums = {}
+    for kind in kinds:
+        mine = counted & Q(kind=ROOM_HOST_KIND[kind])
+        sums[f"{kind}:total"] = Count("pk", filter=mine)
+        sums[f"{kind}:meeting"] = Count("pk", filter=mine & Q(has_room=True))
+    counts = (
+        params.scope(HostUnit.objects.filter(kind__in=[ROOM_HOST_KIND[k] for k in kinds]))
+        .annotate(room_kind=_room_kind_expression(), has_room=has_room)
+        .aggregate(**sums)
+    )
+    targets = in_force(ROOM_TARGETS, params.year)
+    rates = [
+        Rate.of(kind, total=counts[f"{kind}:total"], meeting=counts[f"{kind}:meeting"], target=targets.get(kind))
+        for kind in kinds
+    ]
+    return Overview(
+        rates=rates, summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r.total - r.meeting for r in rates))]
+    )
+
+
+def terms_overview(params: ReportParams) -> Overview:
+    """Rule 12 without rows: committees per term status (one GROUP BY)."""
+    counts = dict(
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=COMMITTEE_KINDS))
+        .with_term_status(params.as_of, years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
+        .values("term_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("term_status", "n")
+    )
+    return Overview(rates=None, summary=[(TermStatus(s).label, counts.get(s.value, 0)) for s in TERM_ORDER])

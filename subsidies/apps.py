@@ -17,10 +17,15 @@ class SubsidiesConfig(AppConfig):
         hooks.register(
             hooks.REPORT,
             ReportSpec(
-                "subsidies", "调解员补贴发放", "subsidies.reports.subsidies", permission="subsidies.view_payout"
+                "subsidies",
+                "调解员补贴发放",
+                "subsidies.reports.subsidies",
+                permission="subsidies.view_payout",
+                overview="subsidies.reports.subsidies_overview",
             ),
         )
         hooks.register(hooks.DEMO_SEEDER, "subsidies.demo.seed")
+        hooks.register(hooks.SYNTHETIC_GENERATOR, "subsidies.synthetic.steps")
         pending = PayoutStatus.PENDING.value
         for tile in [
             WorkTile(

@@ -198,6 +198,8 @@ class Payout(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "补贴发放"
         ordering = ["-period", "mediator__name", "pk"]
+        # the admin list (newest period first), the report and budgets filter on period and status
+        indexes = [models.Index(fields=["period", "status"], name="subsidies_payout_period_idx")]
         permissions = [
             ("approve_payout", "审核或退回补贴（司法局）"),
             ("pay_payout", "标记补贴已发放并导出（财政）"),

@@ -7,12 +7,22 @@ text is the exact amount in yuan (1234.5 = ¥1,234.50), xlsx as numbers.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import islice, takewhile
 
 from django.db.models import Count, Q, Sum
 
 from registry.kernel.period import Period
 from registry.kernel.pinyin import sort_key
-from registry.kernel.reporting import MONEY_FORMAT, Column, Report, ReportParams
+from registry.kernel.reporting import (
+    MONEY_FORMAT,
+    Column,
+    LazyRows,
+    Overview,
+    Report,
+    ReportParams,
+    chained_rows,
+    queryset_rows,
+)
 from registry.kernel.scope import is_scoped, user_town
 from registry.models import AreaLevel
 from subsidies.models import COUNTED_STATUSES, Budget, Payout, PayoutKind, PayoutStatus
@@ -69,33 +79,60 @@ def _with_budget(row: dict, budget: Decimal | None) -> dict:
     return row
 
 
-def subsidies(params: ReportParams) -> Report:
-    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+def _payouts(params: ReportParams):
+    """Every payout except 已退回 of the year up to the as-of month, in scope."""
     months = Period.year(params.year)
     if params.as_of.year == params.year:
         months = months.clipped(params.as_of)
-    last_period = f"{months.end:%Y-%m}"
     payouts = params.scope(
         Payout.objects.filter(months.q_containing_month("period"), status__in=COUNTED_STATUSES)
     ).order_by()
-    sums = _money_sums()
+    return payouts, f"{months.end:%Y-%m}"
 
+
+def _budgets(params: ReportParams) -> dict[int, tuple[str, Decimal, str]]:
     budgets = params.scope(Budget.objects.filter(year=params.year))  # a clerk sees only their town's
-    budget_by_area = {b.area_id: (b.area.name, b.amount, b.area.level) for b in budgets.select_related("area")}
+    return {b.area_id: (b.area.name, b.amount, b.area.level) for b in budgets.select_related("area")}
+
+
+def _total_row(params: ReportParams, payouts, budget_by_area: dict) -> dict:
+    """The 合计 row, measured against the budget of what it covers: the district's, or the
+    one town a clerk (or the page's town filter) is limited to."""
     district_budget = next(
         (amount for _, amount, level in budget_by_area.values() if level == AreaLevel.DISTRICT), None
     )
     whole_district = params.town is None and (params.user is None or not is_scoped(params.user))
-
-    total = payouts.aggregate(**sums)
-    # The 合计 row is measured against the budget of what it covers: the district's, or the
-    # one town a clerk (or the page's town filter) is limited to.
+    total = payouts.aggregate(**_money_sums())
     town = params.town or (user_town(params.user) if params.user is not None else None)
     if whole_district:
         total_budget = district_budget
     else:
         total_budget = budget_by_area[town.pk][1] if town is not None and town.pk in budget_by_area else None
-    rows = [_with_budget(_row("total", "合计", total), total_budget)]
+    return _with_budget(_row("total", "合计", total), total_budget)
+
+
+def _summary(total: dict) -> list[tuple[str, object]]:
+    return [
+        ("补贴合计（元）", total["total"]),
+        ("笔数", total["count"]),
+        ("已发放（元）", total["paid"]),
+        ("预算（元）", total["budget"]),
+        ("剩余预算（元）", total["remaining"]),
+    ]
+
+
+def subsidies_overview(params: ReportParams) -> Overview:
+    """The dashboard's part: the 合计 row's numbers (two queries)."""
+    payouts, _ = _payouts(params)
+    return Overview(rates=None, summary=_summary(_total_row(params, payouts, _budgets(params))))
+
+
+def subsidies(params: ReportParams) -> Report:
+    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+    payouts, last_period = _payouts(params)
+    sums = _money_sums()
+    budget_by_area = _budgets(params)
+    rows = [_total_row(params, payouts, budget_by_area)]
 
     by_area = {r["area_id"]: r for r in payouts.values("area_id", "area__name", "area__level").annotate(**sums)}
     area_rows = []
@@ -123,8 +160,10 @@ def subsidies(params: ReportParams) -> Report:
         .annotate(**sums)
         .order_by("area__name", "mediator__name_pinyin", "mediator__name", "mediator__id_number")
     )
-    rows += [
-        _row(
+    # one row per mediator: as many as the roster has paid people, so streamed, never held whole
+    mediator_rows = queryset_rows(
+        by_mediator,
+        lambda r: _row(
             "mediator",
             r["mediator__name"],
             r,
@@ -132,9 +171,10 @@ def subsidies(params: ReportParams) -> Report:
             mediator_id=r["mediator_id"],
             id_number=r["mediator__id_number"],
             area=r["area__name"],
-        )
-        for r in by_mediator
-    ]
+        ),
+    )
+    total = rows[0]
+    rows = chained_rows(rows, mediator_rows)
 
     notes = [
         "合计含待审核、已审核、已发放，不含已退回；按所属期间统计，村（社区）计入所属镇街，区级组织的补贴单列。",
@@ -151,17 +191,28 @@ def subsidies(params: ReportParams) -> Report:
         columns=COLUMNS,
         rows=rows,
         rates=None,
-        summary=[
-            ("补贴合计（元）", rows[0]["total"]),
-            ("笔数", rows[0]["count"]),
-            ("已发放（元）", rows[0]["paid"]),
-            ("预算（元）", rows[0]["budget"]),
-            ("剩余预算（元）", rows[0]["remaining"]),
-        ],
+        summary=_summary(total),
         notes=notes,
     )
 
 
+def summary_rows(report: Report) -> list[dict]:
+    """The rows before the per-mediator ones (total, areas, kinds, months): read without
+    streaming the mediators, who come last."""
+    return list(takewhile(lambda row: row["dimension"] != "mediator", report.rows))
+
+
 def monthly_totals(report: Report) -> list[dict]:
     """The month rows of a subsidies report, for the bar chart."""
-    return [row for row in report.rows if row["dimension"] == "month"]
+    return [row for row in summary_rows(report) if row["dimension"] == "month"]
+
+
+def mediator_rows(report: Report) -> LazyRows:
+    """The per-mediator rows of a subsidies report, paged and streamed like the report's rows."""
+    skip = len(summary_rows(report))
+    rows = report.rows
+    return LazyRows(
+        count=lambda: len(rows) - skip,
+        page=lambda start, stop: rows[skip + start : skip + stop],
+        stream=lambda: islice(iter(rows), skip, None),
+    )

@@ -13,9 +13,9 @@ from django.urls import reverse
 from registry.kernel.reporting import ReportError, Table, may_read, report_spec, run_report
 from registry.kernel.reporting.forms import ReportFilterForm
 from registry.kernel.reporting.tables import report_table
-from registry.kernel.reporting.views import record_report_access
+from registry.kernel.reporting.views import reads_reports, record_report_access
 from registry.models import AccessKind
-from subsidies.reports import COLUMNS, DIMENSIONS, monthly_totals
+from subsidies.reports import COLUMNS, DIMENSIONS, mediator_rows, monthly_totals, summary_rows
 
 CHART_HEIGHT = 180  # px of the tallest bar
 BAR_WIDTH, BAR_GAP = 36, 14
@@ -62,6 +62,7 @@ def month_bars(rows: list[dict]) -> dict:
     }
 
 
+@reads_reports
 def report_view(request):
     spec = report_spec("subsidies")
     if not may_read(request.user, spec):
@@ -75,9 +76,13 @@ def report_view(request):
     except ReportError as exc:
         raise Http404(str(exc)) from None
     tables = []
+    head = summary_rows(report)
     for dimension, label in DIMENSIONS.items():
         title = label if dimension == "total" else f"按{label}"
-        rows = [row for row in report.rows if row["dimension"] == dimension]
+        if dimension == "mediator":
+            rows = mediator_rows(report)
+        else:
+            rows = [row for row in head if row["dimension"] == dimension]
         columns = [
             c
             for c in COLUMNS

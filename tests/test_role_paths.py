@@ -145,12 +145,21 @@ def world(district, users):
 
     # an import by the clerk (their town's record), and a background task's row
     objects["registry.importrecord"] = ImportRecord.objects.create(
-        kind="mediators", source="管理后台", user=users.clerk_a, town=d.a, file_name="花名册.xlsx", file_size=1,
-        sha256="0" * 64, outcome="已写入",
+        kind="mediators",
+        source="管理后台",
+        user=users.clerk_a,
+        town=d.a,
+        file_name="花名册.xlsx",
+        file_size=1,
+        sha256="0" * 64,
+        outcome="已写入",
     )
     objects["django_tasks_database.dbtaskresult"] = DBTaskResult.objects.create(
-        task_path="registry.kernel.excel.tasks.import_task", args_kwargs={"args": [], "kwargs": {}},
-        queue_name="default", backend_name="default", priority=0,
+        task_path="registry.kernel.excel.tasks.import_task",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        priority=0,
     )
 
     objects["axes.accessfailurelog"] = AccessFailureLog.objects.create(

@@ -19,10 +19,15 @@ class TrainingConfig(AppConfig):
         hooks.register(
             hooks.REPORT,
             ReportSpec(
-                "training", "调解员培训", "training.reports.training", permission="training.view_trainingsession"
+                "training",
+                "调解员培训",
+                "training.reports.training",
+                permission="training.view_trainingsession",
+                overview="training.reports.training_overview",
             ),
         )
         hooks.register(hooks.DEMO_SEEDER, "training.demo.seed")
+        hooks.register(hooks.SYNTHETIC_GENERATOR, "training.synthetic.steps")
         hooks.register(hooks.SCORECARD_MEASURES, "training.reports.scorecard_measures")
         hooks.register(
             hooks.WORK_TILE,

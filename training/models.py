@@ -60,6 +60,7 @@ class TrainingSession(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "集中培训"
         ordering = ["-date", "code"]
+        indexes = [models.Index(fields=["date"], name="training_session_date_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gt=0),

@@ -7,6 +7,7 @@ register what they add, and the kernel reads the hooks when it needs them:
     IMPORT_KIND        ("trainings", "training.resources.TrainingSessionResource")
     REPORT             ReportSpec(...)                       (registry.kernel.reporting)
     DEMO_SEEDER        "training.demo.seed"                  (run by manage.py seed_demo)
+    SYNTHETIC_GENERATOR "training.synthetic.steps"           (run by manage.py make_synthetic)
     ROLE_PERMISSIONS   {StaffRole.CLERK: {"training.attendance": EDIT, ...}}
     MEDIATOR_INLINE / ORGANIZATION_INLINE   an admin inline class for those change pages
     MEDIATOR_PANEL     a read-only admin field (a callable with @admin.display) for the mediator page
@@ -28,6 +29,7 @@ from typing import Any
 IMPORT_KIND = "import_kind"
 REPORT = "report"
 DEMO_SEEDER = "demo_seeder"
+SYNTHETIC_GENERATOR = "synthetic_generator"
 ROLE_PERMISSIONS = "role_permissions"
 MEDIATOR_INLINE = "mediator_inline"
 ORGANIZATION_INLINE = "organization_inline"

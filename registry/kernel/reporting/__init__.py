@@ -23,8 +23,10 @@ import datetime
 import io
 import json
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any, Callable
 
 from django.db.models import QuerySet
@@ -46,6 +48,9 @@ class ReportSpec:
     kinds: tuple[str, ...] = ()  # choices of the page's 类型 filter; () = no such filter
     template: str = "reports/report.html"  # the page; a report with its own layout extends this one
     on_dashboard: bool = True  # a panel on /reports/ (rates and headline numbers)
+    # dotted path of `def f(params: ReportParams) -> Overview`: the rates and headline numbers
+    # alone, for the dashboard (aggregates, no rows); "" = the dashboard runs the full report
+    overview: str = ""
 
 
 def reports() -> dict[str, ReportSpec]:
@@ -160,6 +165,72 @@ class Rate:
 MONEY_FORMAT = "#,##0.00"  # xlsx number format of amounts in yuan: 438,000.00, still a number
 
 
+class LazyRows:
+    """Rows too many to hold: counted and paged in SQL for a page, streamed whole for JSON
+    and xlsx, never all in memory. `count()` and `page(start, stop)` serve the page (django-tables2
+    slices it like a list); `stream()` yields every row in order."""
+
+    def __init__(
+        self,
+        *,
+        count: Callable[[], int],
+        page: Callable[[int, int], list[dict]],
+        stream: Callable[[], Iterable[dict]],
+    ):
+        self._count, self._page, self._stream = count, page, stream
+        self._length: int | None = None
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self._count()
+        return self._length
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._stream())
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(len(self))
+            return self._page(start, stop) if stop > start else []
+        rows = self._page(key, key + 1)
+        if not rows:
+            raise IndexError(key)
+        return rows[0]
+
+
+def queryset_rows(queryset: QuerySet, row: Callable[[Any], dict], chunk_size: int = 2000) -> LazyRows:
+    """LazyRows of an ordered queryset, each item made a row by `row`."""
+    return LazyRows(
+        count=queryset.count,
+        page=lambda start, stop: [row(item) for item in queryset[start:stop]],
+        stream=lambda: (row(item) for item in queryset.iterator(chunk_size=chunk_size)),
+    )
+
+
+def chained_rows(head: list[dict], tail: LazyRows) -> LazyRows:
+    """A few rows held in memory followed by a LazyRows (e.g. totals, then one row per person)."""
+
+    def page(start: int, stop: int) -> list[dict]:
+        rows = head[start:stop]
+        if stop > len(head):
+            rows += tail[max(0, start - len(head)) : stop - len(head)]
+        return rows
+
+    return LazyRows(count=lambda: len(head) + len(tail), page=page, stream=lambda: chain(head, tail))
+
+
+@dataclass
+class Overview:
+    """What the dashboard draws of a report: its rates and headline numbers, no rows."""
+
+    rates: list[Rate] | None
+    summary: list[tuple[str, Any]] = field(default_factory=list)
+    scope_label: str = "全区"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -180,7 +251,7 @@ class Table:
     key: str
     title: str
     columns: list[Column]
-    rows: list[dict]
+    rows: list[dict] | LazyRows
 
 
 @dataclass
@@ -203,7 +274,7 @@ class Report:
     as_of: datetime.date
     year: int
     columns: list[Column]
-    rows: list[dict]
+    rows: list[dict] | LazyRows
     rates: list[Rate] | None = None  # None: the rule has no rate (no "rates" key in JSON)
     extra: list[Table] = field(default_factory=list)
     summary: list[tuple[str, Any]] = field(default_factory=list)  # headline numbers for the dashboard
@@ -322,8 +393,31 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
+def _dumps(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default, indent=indent)
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """The report as one JSON object, written piece by piece: a list of rows is streamed
+    item by item (a LazyRows is never held whole), so memory stays flat however long it is."""
+    data = report.as_dict()
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + f"\n  {_dumps(key)}: "
+        if isinstance(value, (list, LazyRows)) and key != "rates":
+            yield "["
+            wrote = False
+            for row in value:
+                yield ("," if wrote else "") + "\n    " + _dumps(row, None)
+                wrote = True
+            yield "\n  ]" if wrote else "]"
+        else:
+            yield _dumps(value).replace("\n", "\n  ")
+    yield "\n}\n"
+
+
 def render_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, default=_json_default, indent=2)
+    return "".join(json_chunks(report))
 
 
 def _width(text: str) -> int:
@@ -410,14 +504,14 @@ def render_xlsx(report: Report) -> bytes:
     """Sheets: 明细 (the rows), 达标率 (when the rule has rates), extra tables, 说明.
 
     Each sheet has its header in row 1; values are the same as in JSON (rates as
-    fractions, shown with a percent format).
+    fractions, shown with a percent format). Written in openpyxl's write-only mode, rows
+    streamed from the report (a LazyRows is never held whole), so memory stays flat.
     """
     from openpyxl import Workbook
 
     if report.xlsx_writer is not None:
         return report.xlsx_writer(report)
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     used: set[str] = set()
     if report.sheets is not None:
         for table in report.sheets:
@@ -425,8 +519,8 @@ def render_xlsx(report: Report) -> bytes:
     else:
         _add_sheet(book, used, report.tables[0].title, report.columns, report.rows)
     if report.rates is not None:
-        sheet = _add_sheet(book, used, "达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"))
-        _mark_short_rates(sheet, report.rates)
+        short = [rate.short for rate in report.rates]
+        _add_sheet(book, used, "达标率", RATE_COLUMNS, rate_rows(report), ("rate", "target"), short)
     for table in report.extra if report.sheets is None else []:
         _add_sheet(book, used, table.title, table.columns, table.rows)
     _add_info_sheet(book, used, report)
@@ -435,43 +529,62 @@ def render_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def _add_sheet(book, used: set[str], title: str, columns: list[Column], rows: list[dict], percent_keys=()):
-    """A sheet of `rows`: bold header in row 1, frozen; widths from the first 200 rows."""
-    from openpyxl.styles import Font
+WIDTH_SAMPLE = 200  # column widths follow the first rows; the rest stream past
+
+
+def _add_sheet(
+    book,
+    used: set[str],
+    title: str,
+    columns: list[Column],
+    rows: Iterable[dict],
+    percent_keys: tuple[str, ...] = (),
+    red_rows: list[bool] | None = None,
+) -> None:
+    """A sheet of `rows`: bold header in row 1, frozen; widths from the first rows; a number
+    format per column (percent, money); rows flagged in `red_rows` filled red, as on the page."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(_sheet_title(title, used))
-    sheet.append([c.label for c in columns])
-    for c in sheet[1]:
-        c.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_xlsx_value(c, row.get(c.key)) for c in columns])
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
     for index, column in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = min(
-            60, max(8, _width(column.label) + 2, *[_width(str(column.text(r.get(column.key)))) + 2 for r in rows[:200]])
-        )
-        number_format = "0.0%" if column.key in percent_keys else column.number_format
-        if number_format:
-            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                c.number_format = number_format
+        widths = [_width(str(column.text(r.get(column.key)))) + 2 for r in sample]
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, _width(column.label) + 2, *widths))
     sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _mark_short_rates(sheet, rates: list[Rate]) -> None:
-    """A rate below its target is filled red, as on the page."""
-    from openpyxl.styles import PatternFill
-
-    red = PatternFill("solid", fgColor="F8D7DA")
-    for index, rate in enumerate(rates, start=2):
-        if rate.short:
-            for c in sheet[index]:
+    bold, red = Font(bold=True), PatternFill("solid", fgColor="F8D7DA")
+    header = []
+    for column in columns:
+        c = WriteOnlyCell(sheet, value=column.label)
+        c.font = bold
+        header.append(c)
+    sheet.append(header)
+    formats = [("0.0%" if c.key in percent_keys else c.number_format) for c in columns]
+    for n, row in enumerate(chain(sample, rows)):
+        fill = red_rows is not None and n < len(red_rows) and red_rows[n]
+        if not fill and not any(formats):
+            sheet.append([_xlsx_value(c, row.get(c.key)) for c in columns])
+            continue
+        cells = []
+        for column, number_format in zip(columns, formats):
+            c = WriteOnlyCell(sheet, value=_xlsx_value(column, row.get(column.key)))
+            if number_format:
+                c.number_format = number_format
+            if fill:
                 c.fill = red
+            cells.append(c)
+        sheet.append(cells)
 
 
 def _add_info_sheet(book, used: set[str], report: Report) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
     info = book.create_sheet(_sheet_title("说明", used))
-    for line in [
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 60
+    for label, value in [
         ("报表", report.title),
         ("截至日期", report.as_of.isoformat()),
         ("目标年度", report.year),
@@ -482,11 +595,10 @@ def _add_info_sheet(book, used: set[str], report: Report) -> None:
         ],
         *[("注", note) for note in report.notes],
     ]:
-        info.append(list(line))
-        if isinstance(line[1], Decimal):  # summary amounts are money: a number with separators
-            info.cell(row=info.max_row, column=2).number_format = MONEY_FORMAT
-    info.column_dimensions["A"].width = 16
-    info.column_dimensions["B"].width = 60
+        if isinstance(value, Decimal):  # summary amounts are money: a number with separators
+            value = WriteOnlyCell(info, value=value)
+            value.number_format = MONEY_FORMAT
+        info.append([label, value])
 
 
 RENDERERS: dict[str, Callable[[Report], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": render_xlsx}

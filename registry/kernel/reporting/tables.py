@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from registry.kernel.reporting import Column, Table
+from registry.kernel.reporting import Column, LazyRows, Table
 
 LIST_SHOWN = 3  # a longer list in a cell (the staffing report's candidates) shows these and folds the rest
 
@@ -77,6 +77,11 @@ class ReportTable(tables.Table):
 
 
 def report_table(table: Table, prefix: str = "") -> ReportTable:
-    """A sortable table of `table.rows`; `prefix` keeps each table's sort parameter apart."""
-    columns = [(column.key, ReportColumn(column, _kind(table.rows, column.key))) for column in table.columns]
-    return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）")
+    """A sortable table of `table.rows`; `prefix` keeps each table's sort parameter apart.
+
+    A LazyRows table (a list of people) is paged in SQL and keeps the report's own order:
+    sorting it would mean reading it whole (its cell classes are judged on its first rows)."""
+    lazy = isinstance(table.rows, LazyRows)
+    sample = table.rows[:200] if lazy else table.rows
+    columns = [(column.key, ReportColumn(column, _kind(sample, column.key))) for column in table.columns]
+    return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）", orderable=not lazy)

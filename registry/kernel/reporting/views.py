@@ -4,6 +4,7 @@ page in the web UI"). Thin views: the numbers come from the report functions."""
 from __future__ import annotations
 
 import logging
+from functools import wraps
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django_tables2 import RequestConfig
 from registry.kernel.excel.writing import xlsx_response
 from registry.kernel.privacy import id_numbers_in, record_access
 from registry.kernel.reporting import (
+    LazyRows,
     Report,
     ReportError,
     may_read,
@@ -25,7 +27,9 @@ from registry.kernel.reporting import (
     run_report,
     scope_label,
 )
+from registry.kernel.reporting.cache import cached_overview, data_version
 from registry.kernel.reporting.forms import ReportFilterForm
+from registry.kernel.reporting.routing import report_reads
 from registry.kernel.reporting.tables import report_table
 from registry.models import AccessKind
 
@@ -51,12 +55,27 @@ def rate_bars(report: Report) -> list[dict]:
     ]
 
 
-def record_report_access(request, report: Report, kind: AccessKind) -> None:
-    """Whole ID numbers on the page or in the download (masked ones are not recorded)."""
-    rows = [row for table in report.tables for row in table.rows]
+def record_report_access(request, report: Report, kind: AccessKind, rows=None) -> None:
+    """Whole ID numbers on the page or in the download (masked ones are not recorded).
+
+    `rows`: what the page shows (its page of each table); a download records every row it holds."""
+    if rows is None:
+        rows = (row for table in report.tables for row in table.rows)
     record_access(request, kind=kind, what=f"报表：{report.title}", id_numbers=id_numbers_in(rows))
 
 
+def reads_reports(view):
+    """The view's reads go to the reports' database (registry.kernel.reporting.routing)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        with report_reads():
+            return view(*args, **kwargs)
+
+    return wrapped
+
+
+@reads_reports
 def report_view(request, name: str):
     try:
         spec = report_spec(name)
@@ -82,14 +101,18 @@ def report_view(request, name: str):
     for table in tables:
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     if request.GET.get("export") == "xlsx":
-        # what is on screen: the same filters, rows in the order the page shows (every page of them)
-        report.rows = [row.record for row in tables[0].rows]
+        # what is on screen: the same filters, rows in the order the page shows (every page of
+        # them); a LazyRows table is streamed in its own order, never read whole
+        if not isinstance(report.rows, LazyRows):
+            report.rows = [row.record for row in tables[0].rows]
         for extra, table in zip(report.extra, tables[1:]):
-            extra.rows = [row.record for row in table.rows]
+            if not isinstance(extra.rows, LazyRows):
+                extra.rows = [row.record for row in table.rows]
         filename = f"{spec.title}_{report.scope_label}_{report.as_of.isoformat()}.xlsx"
         record_report_access(request, report, AccessKind.EXPORT)
         return xlsx_response(render_xlsx(report), filename)
-    record_report_access(request, report, AccessKind.VIEW)
+    shown = [row.record for table in tables for row in table.paginated_rows]
+    record_report_access(request, report, AccessKind.VIEW, rows=shown)
     query = request.GET.copy()
     query["export"] = "xlsx"
     context.update(
@@ -101,8 +124,12 @@ def report_view(request, name: str):
     return render(request, spec.template, context)
 
 
+@reads_reports
 def dashboard_view(request):
-    """Every rate of every report the user may read, as of the chosen day, at a glance."""
+    """Every rate of every report the user may read, as of the chosen day, at a glance.
+
+    It reads each report's overview (rates and headline numbers, no rows), cached until the
+    data changes (registry.kernel.reporting.cache)."""
     specs = readable_reports(request.user)
     if not specs:
         raise PermissionDenied
@@ -117,10 +144,11 @@ def dashboard_view(request):
     if not filters.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     params = filters.params(request.user)
+    version = data_version()
     panels = []
     for spec in specs:
         try:
-            report = run_report(spec.name, params)
+            report = cached_overview(spec, params, version)
         except ReportError as exc:
             panels.append({"spec": spec, "error": str(exc)})
             continue

@@ -18,6 +18,7 @@ from registry.kernel.reporting import (
     Report,
     ReportError,
     ReportParams,
+    json_chunks,
     may_read,
     parse_date,
     parse_year,
@@ -27,6 +28,7 @@ from registry.kernel.reporting import (
     resolve_period,
     run_report,
 )
+from registry.kernel.reporting.routing import report_reads
 
 
 class Command(BaseCommand):
@@ -50,11 +52,12 @@ class Command(BaseCommand):
         options["format"] = (options["format"] or "").strip().lower()
         try:
             limit = self.limit(options.get("limit"))
-            with self.progress_bar(options["format"]) as step:
-                step("计算报表")
-                report = self.build(options)
-                step("输出")
-            self.write(report, options["format"], options.get("output"), limit)
+            with report_reads():  # the replica when configured; one transaction while rows stream
+                with self.progress_bar(options["format"]) as step:
+                    step("计算报表")
+                    report = self.build(options)
+                    step("输出")
+                self.write(report, options["format"], options.get("output"), limit)
         except ReportError as exc:
             raise CommandError(str(exc)) from None
 
@@ -109,6 +112,9 @@ class Command(BaseCommand):
         return run_report(spec.name, params)
 
     def write(self, report: Report, fmt: str, output: str | None, limit: int = 0) -> None:
+        if fmt == "json":  # streamed: a list of a hundred thousand people is never held whole
+            self.write_chunks(json_chunks(report), output)
+            return
         content = render_text(report, limit) if fmt == "text" else RENDERERS[fmt](report)
         if output:
             mode, extra = ("wb", {}) if isinstance(content, bytes) else ("w", {"encoding": "utf-8"})
@@ -129,3 +135,15 @@ class Command(BaseCommand):
             buffer.flush()
         else:
             self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
+
+    def write_chunks(self, chunks, output: str | None) -> None:
+        if not output:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            return
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.writelines(chunks)
+        except OSError as exc:
+            raise ReportError(f"无法写入文件“{output}”：{exc.strerror or exc}。") from None
+        self.stderr.write(f"已写入 {output}")

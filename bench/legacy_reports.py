@@ -1,0 +1,464 @@
+"""The report functions as they were before issue 16 moved their counting into the database,
+kept verbatim (imports aside) so the benchmark and tests/test_report_equivalence.py can check,
+row for row, that the database-computed reports give the same results."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+
+from registry.kernel.policy import in_force
+from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
+from registry.models import (
+    TOWN_LEVELS,
+    Area,
+    AreaLevel,
+    Employment,
+    Membership,
+    Organization,
+    staffing_required,
+    town_expression,
+)
+from registry.models import OrganizationKind as Kind
+from registry.policy import COMMITTEE_TARGETS, STAFFING_QUOTAS, RateCategory, staffing_shortfall
+from registry.reports import (
+    CANDIDATES_SHOWN,
+    COMMITTEE_CATEGORIES,
+    ORG_LINK,
+    _candidates_text,
+    _existing_on,
+    _rate,
+    _staffing_rates,
+)
+from subsidies.models import PayoutKind
+from subsidies.reports import COLUMNS, _budgets, _money_sums, _payouts, _row, _summary, _total_row, _with_budget
+from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
+from training.policy import TRAINING_PER_YEAR
+from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
+
+REPORTS = ["training", "committees", "subsidies", "staffing"]
+
+# ---------------------------------------------------------------- training (training/reports.py)
+
+
+def training(params: ReportParams) -> Report:
+    window = year_window(params.year, params.as_of)
+    start, end = window.start, window.end
+    required_by_level = in_force(TRAINING_PER_YEAR, params.year)
+
+    areas = sorted(
+        params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS)),
+        key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
+    )
+    held = dict(
+        TrainingSession.objects.filter(area__in=[a.pk for a in areas], date__range=(start, end))
+        .values_list("area")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+    attended_in_year = Attendance.objects.filter(mediator=OuterRef("mediator"), session__date__range=(start, end))
+    idle_posts = (
+        params.scope(Membership.objects.active_on(params.as_of))
+        .filter(~Exists(attended_in_year))
+        .select_related("mediator", "organization__area__parent")
+        .order_by("mediator__name", "mediator__id_number", "organization__name")
+    )
+    untrained: dict[int, dict] = {}
+    untrained_by_town: dict[int, set[int]] = {}
+    for post in idle_posts:
+        town = post.organization.area.town
+        row = untrained.setdefault(
+            post.mediator_id,
+            {
+                "mediator_id": post.mediator_id,
+                "name": post.mediator.name,
+                "id_number": post.mediator.id_number,
+                "organizations": [],
+                "towns": [],
+                "employment": [],
+            },
+        )
+        row["organizations"].append(post.organization.name)
+        row["employment"].append(post.employment)
+        if town.name not in row["towns"]:
+            row["towns"].append(town.name)
+        untrained_by_town.setdefault(town.pk, set()).add(post.mediator_id)
+
+    active_posts = params.scope(Membership.objects.active_on(params.as_of)).order_by()
+    active_by_town = dict(
+        active_posts.annotate(town=town_expression("organization__area__"))
+        .values_list("town")
+        .annotate(n=Count("mediator", distinct=True))
+    )
+    active_total = active_posts.aggregate(n=Count("mediator", distinct=True))["n"]
+
+    hours = [
+        {
+            "mediator_id": r["mediator"],
+            "name": r["mediator__name"],
+            "id_number": r["mediator__id_number"],
+            "sessions": r["sessions"],
+            "hours": r["hours"] or Decimal("0"),
+        }
+        for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
+        .values("mediator", "mediator__name", "mediator__id_number")
+        .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
+        .order_by("mediator__name", "mediator__id_number")
+    ]
+
+    rows = []
+    for area in areas:
+        required = required_by_level.get(category_of(area))
+        count = held.get(area.pk, 0)
+        rows.append(
+            {
+                "area": area.name,
+                "area_id": area.pk,
+                "level": area.level,
+                "category": category_of(area),
+                "held": count,
+                "required": required,
+                "short": None if required is None else max(0, required - count),
+                "meets": None if required is None else count >= required,
+                "untrained": len(untrained_by_town.get(area.pk, ())),
+                "active": active_by_town.get(area.pk, 0),
+            }
+        )
+
+    rates = []
+    for category in (DISTRICT_CATEGORY, TOWN_CATEGORY):
+        mine = [r for r in rows if r["category"] == category]
+        if not mine:
+            continue  # a clerk's report has no district row
+        required = required_by_level.get(category)
+        rates.append(
+            Rate.of(
+                category,
+                total=len(mine),
+                meeting=sum(1 for r in mine if r["meets"] is not False),
+                target=None if required is None else 1,  # "every town/street holds ≥ 2": all of them
+            )
+        )
+
+    frequency = "；".join(f"{k}每年至少{v}次" for k, v in required_by_level.items()) or "该年度尚无培训频次要求"
+    return Report(
+        name="training",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        columns=[
+            Column("area", "主办区划"),
+            Column("category", "层级"),
+            Column("held", "已举办"),
+            Column("required", "应举办"),
+            Column("short", "差额"),
+            Column("untrained", "未参训在岗调解员"),
+            Column("active", "在岗调解员"),
+        ],
+        rows=rows,
+        rates=rates,
+        extra=[
+            Table(
+                "untrained",
+                "本年度未参训的在岗调解员",
+                [
+                    Column("name", "姓名", MEDIATOR_LINK, "mediator_id"),
+                    Column("id_number", "身份证号"),
+                    Column("organizations", "所属调解组织"),
+                    Column("employment", "专兼职"),
+                    Column("towns", "所属区划"),
+                ],
+                list(untrained.values()),
+            ),
+            Table(
+                "hours",
+                "调解员参训学时",
+                [
+                    Column("name", "姓名", MEDIATOR_LINK, "mediator_id"),
+                    Column("id_number", "身份证号"),
+                    Column("sessions", "参训次数"),
+                    Column("hours", "学时合计"),
+                ],
+                hours,
+            ),
+        ],
+        summary=[
+            ("培训次数不足的区划", sum(1 for r in rows if r["short"])),
+            ("本年度未参训的在岗调解员", len(untrained)),
+            ("在岗调解员", active_total),
+        ],
+        notes=[
+            f"统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 举办的集中培训；频次要求：{frequency}。",
+            "在岗：截至日期当天任职中（任职日期不晚于该日，离任日期为空或不早于该日）。学时为空的培训按0学时计。",
+        ],
+    )
+
+
+# ---------------------------------------------------------------- committees (registry/reports.py)
+
+
+def committees(params: ReportParams) -> Report:
+    """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
+    rows = _legacy_committee_rows(params)
+    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
+    targets = in_force(COMMITTEE_TARGETS, params.year)
+    rates = [
+        _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
+        for category in COMMITTEE_CATEGORIES
+    ]
+    return Report(
+        name="committees",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("area", "区划", link="admin:registry_area_change", link_key="area_id"),
+            Column("level", "层级"),
+            Column("town", "所属镇街"),
+            Column("committee", "人民调解委员会", **ORG_LINK),
+            Column("has_committee", "已建立"),
+        ],
+        summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
+        notes=[
+            "乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"
+        ],
+    )
+
+
+def _legacy_committee_rows(params: ReportParams) -> list[dict]:
+    """A row per town/street and village/community in scope, with its committee if it has one."""
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
+    level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
+    areas = (
+        params.scope(Area.objects.filter(level__in=list(level_kind)))
+        .annotate(
+            town_committee=Subquery(committee.filter(kind=Kind.TOWN).order_by("name").values("pk")[:1]),
+            village_committee=Subquery(committee.filter(kind=Kind.VILLAGE).order_by("name").values("pk")[:1]),
+        )
+        .select_related("parent")
+    )
+    areas = list(areas)
+    committee_ids = [a.town_committee if a.level in TOWN_LEVELS else a.village_committee for a in areas]
+    names = dict(Organization.objects.filter(pk__in=[pk for pk in committee_ids if pk]).values_list("pk", "name"))
+    rows = []
+    for area, org_id in zip(areas, committee_ids):
+        category = (RateCategory.TOWN if area.level in TOWN_LEVELS else RateCategory.VILLAGE).value
+        rows.append(
+            {
+                "area": area.name,
+                "area_id": area.pk,
+                "level": area.level,
+                "category": category,
+                "town": area.town.name,
+                "committee": names.get(org_id, ""),
+                "organization_id": org_id,
+                "has_committee": org_id is not None,
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- subsidies (subsidies/reports.py)
+# (its helpers _payouts, _budgets, _total_row, _summary, _row are unchanged and imported)
+
+
+def subsidies(params: ReportParams) -> Report:
+    """Every payout except 已退回 of the year up to the as-of month; five GROUP BY queries."""
+    payouts, last_period = _payouts(params)
+    sums = _money_sums()
+    budget_by_area = _budgets(params)
+    rows = [_total_row(params, payouts, budget_by_area)]
+
+    by_area = {r["area_id"]: r for r in payouts.values("area_id", "area__name", "area__level").annotate(**sums)}
+    area_rows = []
+    for area_id, values in by_area.items():
+        # District-level organizations (industry committees, court rooms) have no town: their
+        # row is the district's own spending; the district budget goes on the 合计 row.
+        is_district = values["area__level"] == AreaLevel.DISTRICT
+        name = values["area__name"] + ("（区级组织）" if is_district else "")
+        budget = None if is_district or area_id not in budget_by_area else budget_by_area[area_id][1]
+        area_rows.append(_with_budget(_row("area", name, values, area=values["area__name"]), budget))
+    for area_id, (name, amount, level) in budget_by_area.items():
+        if area_id not in by_area and level != AreaLevel.DISTRICT:
+            area_rows.append(_with_budget(_row("area", name, {}, area=name), amount))
+    rows += sorted(area_rows, key=lambda r: r["name"])
+
+    kind_order = list(PayoutKind.values)
+    by_kind = sorted(payouts.values("kind").annotate(**sums), key=lambda r: kind_order.index(r["kind"]))
+    rows += [_row("kind", r["kind"], r, kind=r["kind"]) for r in by_kind]
+
+    by_month = payouts.values("period").annotate(**sums).order_by("period")
+    rows += [_row("month", r["period"], r, month=r["period"]) for r in by_month]
+
+    by_mediator = (
+        payouts.values("mediator_id", "mediator__name", "mediator__id_number", "area__name")
+        .annotate(**sums)
+        .order_by("area__name", "mediator__name", "mediator__id_number")
+    )
+    rows += [
+        _row(
+            "mediator",
+            r["mediator__name"],
+            r,
+            mediator=r["mediator__name"],
+            mediator_id=r["mediator_id"],
+            id_number=r["mediator__id_number"],
+            area=r["area__name"],
+        )
+        for r in by_mediator
+    ]
+
+    notes = [
+        "合计含待审核、已审核、已发放，不含已退回；按所属期间统计，村（社区）计入所属镇街，区级组织的补贴单列。",
+        "已用预算 = 已审核 + 已发放；镇街预算只含本镇街，区县预算是全区合计。",
+        "金额单位为元，精确到分。",
+    ]
+    if last_period != f"{params.year}-12":
+        notes.append(f"统计期间：{params.year}-01 至 {last_period}。")
+    return Report(
+        name="subsidies",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        columns=COLUMNS,
+        rows=rows,
+        rates=None,
+        summary=_summary(rows[0]),
+        notes=notes,
+    )
+
+
+# ---------------------------------------------------------------- staffing (registry/reports.py)
+
+
+def staffing(params: ReportParams) -> Report:
+    """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
+    rows, org_area = _legacy_staffing_rows(params)
+    _legacy_add_candidates(params, rows, org_area)
+    short = [r for r in rows if r["shortfall"] and r["required"]]
+    advisory = [r for r in rows if r["shortfall"] and not r["required"]]
+    return Report(
+        name="staffing",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=_staffing_rates(params, rows),
+        columns=[
+            Column("organization", "调解组织", **ORG_LINK),
+            Column("kind", "组织类型"),
+            Column("town", "所属镇街"),
+            Column("area", "所属区划"),
+            Column("quota", "专职定额"),
+            Column("full_time", "在岗专职"),
+            Column("shortfall", "缺额"),
+            Column("required", "须配备"),
+            Column("candidates", "可转专职的兼职调解员（供参考）", display=_candidates_text),
+            Column("candidate_count", "可转专职人数"),
+        ],
+        summary=[
+            ("未配齐组织数", len(short)),
+            ("专职人员缺额合计", sum(r["shortfall"] for r in short)),
+            ("未配齐但不作要求的村（社区）、企事业单位调委会（参考）", len(advisory)),
+        ],
+        notes=[
+            "须配备：村（社区）和企事业单位人民调解委员会只在司法局认定“具备专职配备条件”时须配备专职调解员"
+            "（工作方案：有条件的），其余未配齐的列出供参考，不计入未配齐组织数和缺额合计。",
+            "在岗专职：截至日期当天有效（任职日期≤当天≤离任日期，空白视为不限）的专职任职人数。",
+            "可转专职的兼职调解员：在该组织或同一区划内其他组织任兼职、当天没有专职职务的人员。",
+            "某类组织总数为0时，达标率按100%计（没有应配而未配的组织）。",
+        ],
+    )
+
+
+def _legacy_staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
+    """A row per organization with a quota (two queries); and organization → its area's pk."""
+    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
+        .with_full_time(params.as_of)
+        # plain values, not model instances: a district-wide report reads thousands of rows
+        .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
+        .order_by("name")
+    )
+    organizations = list(organizations)
+    areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
+    rows, org_area = [], {}
+    for org in organizations:
+        area = areas[org["area_id"]]
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": area.name,
+                "town": area.town.name,
+                "quota": STAFFING_QUOTAS[org["kind"]],
+                "full_time": org["full_time_count"],
+                "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
+                "required": staffing_required(org["kind"], org["full_time_designated"]),
+                "candidates": [],
+                "candidate_count": 0,
+            }
+        )
+        org_area[org["pk"]] = area.pk
+    kind_order = list(STAFFING_QUOTAS)
+    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    return rows, org_area
+
+
+def _legacy_add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
+    """For each short organization: part-time mediators of that organization or its area
+    with no full-time post on the day — people a clerk could ask to go full-time. One query."""
+    short = [r for r in rows if r["shortfall"]]
+    if not short:
+        return
+    short_ids = [r["organization_id"] for r in short]
+    short_areas = {org_area[pk] for pk in short_ids}
+    full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
+    posts = (
+        params.scope(Membership.objects.active_on(params.as_of))
+        .filter(
+            Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
+        )
+        .exclude(Exists(full_time_elsewhere))
+        .order_by("mediator__name", "mediator__id_number")
+        .values_list(
+            "mediator_id",
+            "mediator__name",
+            "mediator__id_number",
+            "organization_id",
+            "organization__name",
+            "organization__area_id",
+        )
+    )
+    by_org: dict[int, list[dict]] = defaultdict(list)
+    by_area: dict[int, dict[str, dict]] = defaultdict(dict)  # area -> ID number -> the person
+    for mediator_id, name, id_number, org_id, org_name, area_id in posts:
+        person = {"mediator_id": mediator_id, "name": name, "id_number": id_number, "organization": org_name}
+        by_org[org_id].append(person)
+        by_area[area_id].setdefault(id_number, person)
+    for row in short:
+        pk = row["organization_id"]
+        own = list({p["id_number"]: p for p in by_org[pk]}.values())
+        own_ids, nearby = {p["id_number"] for p in own}, by_area[org_area[pk]]
+        shown = own[:CANDIDATES_SHOWN]
+        for id_number, person in nearby.items():  # stops as soon as the list is full
+            if len(shown) >= CANDIDATES_SHOWN:
+                break
+            if id_number not in own_ids:
+                shown.append(person)
+        row["candidates"] = shown
+        row["candidate_count"] = len(nearby)  # the organization's own part-timers are in its area too
