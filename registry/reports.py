@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
 from registry.kernel.pinyin import sort_key
+from registry.kernel.policy import in_force
 from registry.kernel.reporting import (
     DISTRICT_SCOPE,
     Chart,
@@ -75,7 +76,6 @@ from registry.policy import (
     TERM_YEARS,
     CoverageCategory,
     RateCategory,
-    in_force,
     short_of_quota,
     staffing_shortfall,
 )
