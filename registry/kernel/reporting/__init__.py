@@ -335,13 +335,31 @@ def scope_label(user, town: Area | None) -> str:
     return "全区"
 
 
+def _masked(rows: list[dict] | LazyRows) -> list[dict] | LazyRows:
+    """Rows with ID and phone numbers masked; a LazyRows stays lazy (each page, each stream)."""
+    if not isinstance(rows, LazyRows):
+        mask_rows(rows)
+        return rows
+
+    def masked(batch: list[dict]) -> list[dict]:
+        mask_rows(batch)
+        return batch
+
+    return LazyRows(
+        count=lambda: len(rows),
+        page=lambda start, stop: masked(rows[start:stop]),
+        stream=lambda: (masked([row])[0] for row in rows),
+    )
+
+
 def run_report(name: str, params: ReportParams) -> Report:
     spec = report_spec(name)
     report = report_function(spec)(params)
     report.name, report.title = spec.name, report.title or spec.title
     if not sees_full_numbers(params.user):  # hr and finance read reports with masked numbers
-        for table in report.tables:
-            mask_rows(table.rows)
+        report.rows = _masked(report.rows)
+        for table in report.extra:
+            table.rows = _masked(table.rows)
     report.scope_label = scope_label(params.user, params.town)
     return report
 
