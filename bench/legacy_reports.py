@@ -1,5 +1,5 @@
 """The report functions as they were before issue 16 moved their counting into the database,
-kept verbatim (imports aside) so the benchmark and tests/test_report_equivalence.py can check,
+kept verbatim (imports and the pinyin order of issue 15 aside) so the benchmark and tests/test_report_equivalence.py can check,
 row for row, that the database-computed reports give the same results."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db.models import (
     Sum,
 )
 
+from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.models import (
@@ -57,7 +58,7 @@ def training(params: ReportParams) -> Report:
 
     areas = sorted(
         params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS)),
-        key=lambda a: (a.level != AreaLevel.DISTRICT, a.name),
+        key=lambda a: (a.level != AreaLevel.DISTRICT, sort_key(a.name)),
     )
     held = dict(
         TrainingSession.objects.filter(area__in=[a.pk for a in areas], date__range=(start, end))
@@ -71,7 +72,7 @@ def training(params: ReportParams) -> Report:
         params.scope(Membership.objects.active_on(params.as_of))
         .filter(~Exists(attended_in_year))
         .select_related("mediator", "organization__area__parent")
-        .order_by("mediator__name", "mediator__id_number", "organization__name")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number", "organization__name_pinyin")
     )
     untrained: dict[int, dict] = {}
     untrained_by_town: dict[int, set[int]] = {}
@@ -113,7 +114,7 @@ def training(params: ReportParams) -> Report:
         for r in params.scope(Attendance.objects.filter(session__date__range=(start, end)))
         .values("mediator", "mediator__name", "mediator__id_number")
         .annotate(sessions=Count("pk"), hours=Sum("session__hours"))
-        .order_by("mediator__name", "mediator__id_number")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number")
     ]
 
     rows = []
@@ -210,7 +211,7 @@ def training(params: ReportParams) -> Report:
 def committees(params: ReportParams) -> Report:
     """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
     rows = _legacy_committee_rows(params)
-    rows.sort(key=lambda r: (r["town"], r["category"] != RateCategory.TOWN, r["area"]))
+    rows.sort(key=lambda r: (sort_key(r["town"]), r["category"] != RateCategory.TOWN, sort_key(r["area"])))
     targets = in_force(COMMITTEE_TARGETS, params.year)
     rates = [
         _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
@@ -293,7 +294,7 @@ def subsidies(params: ReportParams) -> Report:
     for area_id, (name, amount, level) in budget_by_area.items():
         if area_id not in by_area and level != AreaLevel.DISTRICT:
             area_rows.append(_with_budget(_row("area", name, {}, area=name), amount))
-    rows += sorted(area_rows, key=lambda r: r["name"])
+    rows += sorted(area_rows, key=lambda r: sort_key(r["name"]))
 
     kind_order = list(PayoutKind.values)
     by_kind = sorted(payouts.values("kind").annotate(**sums), key=lambda r: kind_order.index(r["kind"]))
@@ -305,7 +306,7 @@ def subsidies(params: ReportParams) -> Report:
     by_mediator = (
         payouts.values("mediator_id", "mediator__name", "mediator__id_number", "area__name")
         .annotate(**sums)
-        .order_by("area__name", "mediator__name", "mediator__id_number")
+        .order_by("area__name", "mediator__name_pinyin", "mediator__name", "mediator__id_number")
     )
     rows += [
         _row(
@@ -391,7 +392,7 @@ def _legacy_staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, i
         .with_full_time(params.as_of)
         # plain values, not model instances: a district-wide report reads thousands of rows
         .values("pk", "name", "kind", "full_time_designated", "area_id", "full_time_count")
-        .order_by("name")
+        .order_by("name_pinyin", "name")
     )
     organizations = list(organizations)
     areas = Area.objects.select_related("parent").in_bulk({org["area_id"] for org in organizations})
@@ -415,7 +416,14 @@ def _legacy_staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, i
         )
         org_area[org["pk"]] = area.pk
     kind_order = list(STAFFING_QUOTAS)
-    rows.sort(key=lambda r: (kind_order.index(r["kind"]), r["town"], r["area"], r["organization"]))
+    rows.sort(
+        key=lambda r: (
+            kind_order.index(r["kind"]),
+            sort_key(r["town"]),
+            sort_key(r["area"]),
+            sort_key(r["organization"]),
+        )
+    )
     return rows, org_area
 
 
@@ -434,7 +442,7 @@ def _legacy_add_candidates(params: ReportParams, rows: list[dict], org_area: dic
             Q(organization_id__in=short_ids) | Q(organization__area_id__in=short_areas), employment=Employment.PART_TIME
         )
         .exclude(Exists(full_time_elsewhere))
-        .order_by("mediator__name", "mediator__id_number")
+        .order_by("mediator__name_pinyin", "mediator__name", "mediator__id_number")
         .values_list(
             "mediator_id",
             "mediator__name",
