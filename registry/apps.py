@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from registry.kernel import hooks
+        from registry.kernel.excel.records_admin import count_problem_imports
         from registry.kernel.reporting import ReportSpec
         from registry.kernel.roles import EDIT, VIEW, StaffRole, sync_role_groups
         from registry.kernel.worktiles import WorkTile
@@ -68,6 +69,14 @@ class RegistryConfig(AppConfig):
                 count_short_required,
                 "/admin/registry/organization/?staffing=short",
                 permission="registry.view_organization",
+            ),
+            WorkTile(
+                "imports_with_errors",
+                "今天有错误的导入",
+                (StaffRole.BUREAU, StaffRole.CLERK),
+                count_problem_imports,
+                "/admin/registry/importrecord/?problems=today",
+                permission="registry.view_importrecord",
             ),
             WorkTile(
                 "expired_terms",

@@ -58,6 +58,7 @@ def test_bureau_sees_the_district_work(work, users, client_as):
     assert got == {
         "short_required": (2, "/admin/registry/organization/?staffing=short"),  # org_a and org_b1
         "expired_terms": (1, "/admin/registry/organization/?term=expired"),
+        "imports_with_errors": (0, "/admin/registry/importrecord/?problems=today"),
         "untrained": (3, "/reports/training/"),  # 甲, 乙0, 乙1: nobody attended a training this year
         "payouts_pending": (2, "/admin/subsidies/payout/?status__exact=%E5%BE%85%E5%AE%A1%E6%A0%B8"),
     }
@@ -68,6 +69,7 @@ def test_clerk_sees_the_same_within_their_town(work, users, client_as):
     assert {k: v[0] for k, v in got.items()} == {
         "short_required": 1,
         "expired_terms": 0,
+        "imports_with_errors": 0,
         "untrained": 2,  # 乙0, 乙1 (甲 serves in A)
         "payouts_pending": 1,
     }
@@ -106,3 +108,24 @@ def test_query_count_is_constant(work, users, client):
     test_report_queries.build(work, 190, "大", 100)
     after = count_index_queries(users, client)
     assert after == before
+
+
+def test_imports_with_errors_today(work, users, client_as):
+    """Refused or failed imports started today count; yesterday's, written ones and another town's do not."""
+    from registry.kernel.excel.records import ImportRecord, Outcome
+
+    now = timezone.now()
+    made = {"kind": "mediators", "source": "管理后台", "file_name": "花名册.xlsx", "file_size": 1, "sha256": "0" * 64}
+    for outcome, town, when in [
+        (Outcome.INVALID, work.b, now),  # counted for the bureau and B's clerk
+        (Outcome.FAILED, work.b, now),  # counted
+        (Outcome.UNUSABLE, work.a, now),  # counted for the bureau, not for B's clerk
+        (Outcome.WRITTEN, work.b, now),  # written: no problem
+        (Outcome.INVALID, work.b, now - datetime.timedelta(days=1)),  # yesterday
+    ]:
+        ImportRecord.objects.create(**made, outcome=outcome, town=town, user=users.clerk_b, started_at=when)
+    assert tiles(client_as(users.bureau).get("/admin/").content.decode())["imports_with_errors"][0] == 3
+    clerk = client_as(users.clerk_b)
+    assert tiles(clerk.get("/admin/").content.decode())["imports_with_errors"][0] == 2
+    listed = clerk.get("/admin/registry/importrecord/", {"problems": "today"}).context["cl"].result_count
+    assert listed == 2  # the linked list shows what the tile counted

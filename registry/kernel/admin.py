@@ -128,6 +128,17 @@ class PersonalDataMixin:
         self._record_page(request, response, f"{self.opts.verbose_name}历史版本：{unquote(object_id)}")
         return response
 
+    def history_view(self, request, object_id, extra_context=None):
+        # the change list of a person's history shows the ID number among its changes
+        # (simple-history renders it without context_data: the person is looked up once more)
+        response = super().history_view(request, object_id, extra_context)
+        has_id = any(isinstance(f, IdNumberField) for f in self.model._meta.concrete_fields)
+        if response.status_code == 200 and has_id and sees_full_numbers(request.user):
+            person = self.get_queryset(request).filter(pk=unquote(object_id)).values_list("id_number", flat=True)
+            what = f"{self.opts.verbose_name}历史记录：{unquote(object_id)}"
+            record_access(request, kind=AccessKind.VIEW, what=what, id_numbers=list(person))
+        return response
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")

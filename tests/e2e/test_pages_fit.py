@@ -181,3 +181,15 @@ def test_a_narrow_report_prints_portrait(district, users, sign_in, page):
     assert "人民调解委员会建成率" in texts[0] and f"第1页，共{len(texts)}页" in texts[0]
     box = reader.pages[0].mediabox
     assert box.width < box.height
+
+
+def test_the_scorecard_prints_as_a_document(district, users, sign_in, page):
+    sign_in(users.bureau)
+    page.goto("/reports/scorecard/")
+    expect(page.locator("h1")).to_have_text("镇街年度考核")
+    texts, reader = pdf_pages(page, "print-scorecard")
+    total = len(texts)
+    assert "镇街年度考核" in texts[0] and "截至" in texts[0] and "生成时间" in texts[0]
+    for number, text in enumerate(texts, start=1):
+        assert f"第{number}页，共{total}页" in text, (number, text[-80:])
+        assert "下载Excel" not in text and "首页›" not in text  # no navigation

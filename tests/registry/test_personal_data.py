@@ -150,6 +150,15 @@ def test_a_change_page_is_recorded_with_its_person(people, users, client_as):
     assert record.path == f"/admin/registry/mediator/{mediator.pk}/change/"
 
 
+def test_a_history_page_is_recorded_with_its_person(people, users, client_as):
+    mediator = people[0][0]
+    response = client_as(users.bureau).get(f"/admin/registry/mediator/{mediator.pk}/history/")
+    assert response.status_code == 200
+    record = PersonalDataAccess.objects.get()
+    assert (record.kind, record.person_count, record.id_numbers) == (AccessKind.VIEW, 1, mediator.id_number)
+    assert record.path == f"/admin/registry/mediator/{mediator.pk}/history/"
+
+
 def test_a_list_page_is_one_record_naming_everyone_on_it(people, users, client_as):
     mediators, _ = people
     client_as(users.bureau).get("/admin/registry/mediator/")

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
@@ -30,6 +31,30 @@ from registry.kernel.excel.records import ImportRecord, Outcome
 from registry.kernel.scope import visible
 
 WRITTEN_PER_PAGE = 100
+PROBLEMS = (Outcome.INVALID, Outcome.UNUSABLE, Outcome.FAILED)  # what "an import with errors" means
+
+
+def with_problems_on(queryset, day):
+    """Imports started on `day` that were refused (row errors, unusable file) or failed."""
+    return queryset.filter(outcome__in=PROBLEMS, started_at__date=day)
+
+
+def count_problem_imports(user, day) -> int:
+    """The 工作台 tile: today's imports with errors the user may see (registered in registry/apps.py)."""
+    return with_problems_on(ImportRecord.objects.visible_to(user), day).count()
+
+
+class ProblemsFilter(admin.SimpleListFilter):
+    title = "有问题的导入"
+    parameter_name = "problems"
+
+    def lookups(self, request, model_admin):
+        return [("today", "今天有错误或失败的")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "today":
+            return with_problems_on(queryset, timezone.localdate())
+        return queryset
 
 
 class ImportRecordAdmin(admin.ModelAdmin):
@@ -49,7 +74,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "seconds",
     ]
     list_display_links = ["id", "file_name"]
-    list_filter = ["outcome", "kind", "source", ("town", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [ProblemsFilter, "outcome", "kind", "source", ("town", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["file_name", "sha256", "user__username", "user__first_name"]
     list_select_related = ["user", "town"]
     list_per_page = 50
