@@ -8,7 +8,7 @@ register what they add, and the kernel reads the hooks when it needs them:
     REPORT             ReportSpec(...)                       (registry.kernel.reporting)
     DEMO_SEEDER        "training.demo.seed"                  (run by manage.py seed_demo)
     SYNTHETIC_GENERATOR "training.synthetic.steps"           (run by manage.py make_synthetic)
-    ROLE_PERMISSIONS   {StaffRole.CLERK: {"training.attendance": EDIT, ...}}
+    ROLE_PERMISSIONS   ("<app>", {StaffRole.CLERK: {"<app>.<model>": EDIT, ...}})
     MEDIATOR_INLINE / ORGANIZATION_INLINE   an admin inline class for those change pages
     MEDIATOR_PANEL     a read-only admin field (a callable with @admin.display) for the mediator page
     MEDIATOR_FACTS     f(mediator, as_of) -> [(label, text)], shown on pages about one person
