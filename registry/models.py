@@ -660,6 +660,11 @@ class ColumnMapping(models.Model):
     def __str__(self) -> str:
         return f"{self.header} → {self.column or '（不导入）'}"
 
+    @classmethod
+    def saved(cls, user, kind: str) -> dict[str, str]:
+        """The user's remembered mapping for `kind` (header key -> column), as the engine takes it."""
+        return dict(cls.objects.filter(user=user, kind=kind).values_list("header", "column"))
+
 
 class AccessKind(models.TextChoices):
     VIEW = "查看", "查看页面"

@@ -122,6 +122,31 @@ def test_only_the_uploader_confirms_a_background_preview(client_as, users, distr
     assert response.status_code == 404
 
 
+def test_a_background_preview_reads_with_the_uploaders_remembered_mapping(client_as, users, district, settings):
+    from registry.models import ColumnMapping
+
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    ColumnMapping.objects.create(user=users.clerk_a, kind="mediators", header="证件号", column="身份证号")
+    data = roster_bytes(district.org_a1.name, 8)  # rewritten below with the header as the clerk's file has it
+    book = Workbook()
+    sheet = book.active
+    rows = list(openpyxl_rows(data))
+    sheet.append(["证件号" if cell == "身份证号" else cell for cell in rows[0]])
+    for row in rows[1:]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(client_as(users.clerk_a), out.getvalue()).status_code == 302  # a task
+    record = ImportRecord.objects.get()
+    assert record.outcome == Outcome.DRY_RUN and record.column_mapping == {"证件号": "身份证号"}
+
+
+def openpyxl_rows(data: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True)
+
+
 def test_a_background_preview_with_errors_offers_no_confirm(client_as, users, district, settings):
     settings.IMPORT_BACKGROUND_ROWS = 5
     client = client_as(users.clerk_a)

@@ -212,7 +212,7 @@ class KindImportExportMixin:
     def _saved_mapping(self, user) -> dict[str, str]:
         from registry.models import ColumnMapping
 
-        return dict(ColumnMapping.objects.filter(user=user, kind=self.import_kind).values_list("header", "column"))
+        return ColumnMapping.saved(user, self.import_kind)
 
     def _preview(self, request, context, token: str) -> None:
         """Dry-run the kept file with the user's mapping and store what the preview shows."""
