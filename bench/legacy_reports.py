@@ -1,9 +1,11 @@
 """The report functions as they were before issue 16 moved their counting into the database,
-kept verbatim (imports and the pinyin order of issue 15 aside) so the benchmark and tests/test_report_equivalence.py can check,
+kept verbatim (imports and the pinyin order of issue 15 aside; terms and the staffing rates as they
+were before their rows streamed) so the benchmark and tests/test_report_equivalence.py can check,
 row for row, that the database-computed reports give the same results."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
@@ -20,25 +22,38 @@ from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
 from registry.models import (
+    COMMITTEE_KINDS,
     TOWN_LEVELS,
+    VILLAGE_LEVELS,
     Area,
     AreaLevel,
     Employment,
     Membership,
     Organization,
+    TermStatus,
     staffing_required,
+    term_end,
     town_expression,
 )
 from registry.models import OrganizationKind as Kind
-from registry.policy import COMMITTEE_TARGETS, STAFFING_QUOTAS, RateCategory, staffing_shortfall
+from registry.policy import (
+    COMMITTEE_TARGETS,
+    STAFFING_CATEGORIES,
+    STAFFING_QUOTAS,
+    STAFFING_TARGETS,
+    TERM_WARNING_DAYS,
+    TERM_YEARS,
+    RateCategory,
+    staffing_shortfall,
+)
 from registry.reports import (
     CANDIDATES_SHOWN,
     COMMITTEE_CATEGORIES,
     ORG_LINK,
+    TERM_ORDER,
     _candidates_text,
     _existing_on,
     _rate,
-    _staffing_rates,
 )
 from subsidies.models import PayoutKind
 from subsidies.reports import COLUMNS, _budgets, _money_sums, _payouts, _row, _summary, _total_row, _with_budget
@@ -46,7 +61,7 @@ from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
-REPORTS = ["training", "committees", "subsidies", "staffing"]
+REPORTS = ["training", "committees", "subsidies", "staffing", "terms"]
 
 # ---------------------------------------------------------------- training (training/reports.py)
 
@@ -470,3 +485,79 @@ def _legacy_add_candidates(params: ReportParams, rows: list[dict], org_area: dic
                 shown.append(person)
         row["candidates"] = shown
         row["candidate_count"] = len(nearby)  # the organization's own part-timers are in its area too
+
+
+def _staffing_rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
+    """配备率 per category: organizations with no shortfall ÷ organizations of the category."""
+    targets = in_force(STAFFING_TARGETS, params.year)
+    return [
+        _rate(category, [r for r in rows if r["kind"] in members], lambda r: not r["shortfall"], targets)
+        for category, members in STAFFING_CATEGORIES.items()
+        if not params.kind or params.kind in members
+    ]
+
+
+# ---------------------------------------------------------------- terms (registry/reports.py)
+
+
+def terms(params: ReportParams) -> Report:
+    """Rule 12: every people's mediation committee's current term (three years from 换届日期):
+    expired, expiring within 90 days, current, or unknown when no 换届日期 is recorded. One query."""
+    committees = (
+        params.scope(Organization.objects.filter(_existing_on(params), kind__in=COMMITTEE_KINDS))
+        .with_term_status(params.as_of, years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
+        .values("pk", "name", "kind", "term_start", "term_status", "area__name", "area__level", "area__parent__name")
+    )
+    rows = []
+    for org in committees:
+        start = org["term_start"]
+        rows.append(
+            {
+                "organization": org["name"],
+                "organization_id": org["pk"],
+                "kind": org["kind"],
+                "area": org["area__name"],
+                "town": _town_name(org),
+                "term_start": start,
+                "term_end": term_end(start, TERM_YEARS) if start else None,
+                "status": org["term_status"],
+            }
+        )
+    order = [s.value for s in TERM_ORDER]
+    rows.sort(
+        key=lambda r: (
+            order.index(r["status"]),
+            r["term_end"] or datetime.date.max,
+            sort_key(r["town"]),
+            sort_key(r["organization"]),
+        )
+    )
+    counts = {status: sum(r["status"] == status for r in rows) for status in TermStatus.values}
+    return Report(
+        name="terms",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        columns=[
+            Column("organization", "人民调解委员会", **ORG_LINK),
+            Column("kind", "组织类型"),
+            Column("town", "所属镇街"),
+            Column("area", "所属区划"),
+            Column("term_start", "换届日期"),
+            Column("term_end", "届满日期"),
+            Column("status", "任期状态", display=lambda v: TermStatus(v).label),
+        ],
+        summary=[(TermStatus(s).label, counts[s]) for s in order],
+        notes=[
+            f"人民调解委员会委员每届任期{TERM_YEARS}年（人民调解法第九条）：换届日期起满{TERM_YEARS}年的前一天届满；"
+            f"截至日期晚于届满日期为“已届满”，{TERM_WARNING_DAYS}天内届满为“即将届满”。",
+            "未填换届日期的调委会列为“未填换届日期”，请在调解组织中补录。",
+        ],
+    )
+
+
+def _town_name(values: dict, prefix: str = "area__") -> str:
+    """The town/street name of a `.values()` row (a village rolls up into its parent, as Area.town)."""
+    village = values[f"{prefix}level"] in VILLAGE_LEVELS and values[f"{prefix}parent__name"]
+    return values[f"{prefix}parent__name"] if village else values[f"{prefix}name"]

@@ -5,6 +5,8 @@
 
 Loads the tier with `make_synthetic` (resumable: a loaded tier is only checked), ANALYZEs, then
 for every report, in one run:
+- `page_seconds` / `page_peak_mb`: its web page (`/reports/NAME/`, first page of rows) through the
+  test client, as a reader waits for it,
 - `seconds`: the report function with every row of every table produced (LazyRows streamed),
 - `json_seconds` / `json_peak_mb`: the same written as `report NAME --format json` would
   (to a sink), with the peak of Python allocations (tracemalloc),
@@ -271,12 +273,28 @@ def as_served(run):
     return served
 
 
-def bench_reports(params, sql_params, legacy: bool) -> list[dict]:
+def bench_client(params):
+    """A logged-in bureau user's test client, and the query string of `params`."""
+    from django.test import Client
+
+    from registry.kernel.roles import StaffRole
+    from registry.services import staff_user_save
+
+    user = staff_user_save(username="bench_bureau", role=StaffRole.BUREAU, password="bench-only-1")[0]
+    client = Client()
+    client.force_login(user)
+    return client, {"as_of": params.as_of.isoformat(), "year": params.year}
+
+
+def bench_reports(params, sql_params, legacy: bool, only: list[str] | None = None) -> list[dict]:
     from bench import legacy_reports
     from registry.kernel.reporting import json_chunks, render_json, reports, run_report
 
+    client, query = bench_client(params)
     results = []
-    for name in reports():
+    for name in only or reports():
+        page_seconds, page_peak, response = timed(lambda: client.get(f"/reports/{name}/", query))
+        assert response.status_code == 200, (name, response.status_code)
         seconds, peak, rows = timed(as_served(lambda: consume(run_report(name, params))))
         json_seconds, json_peak, json_bytes = timed(
             as_served(lambda: sum(len(c.encode()) for c in json_chunks(run_report(name, params))))
@@ -285,6 +303,8 @@ def bench_reports(params, sql_params, legacy: bool) -> list[dict]:
         entry = {
             "report": name,
             "rows": rows,
+            "page_seconds": round(page_seconds, 3),
+            "page_peak_mb": round(page_peak, 1),
             "seconds": round(seconds, 3),
             "peak_mb": round(peak, 1),
             "json_seconds": round(json_seconds, 3),
@@ -309,16 +329,10 @@ def bench_reports(params, sql_params, legacy: bool) -> list[dict]:
 
 def bench_dashboard(params, sql_params) -> dict:
     from django.core.cache import cache
-    from django.test import Client
 
     from registry.kernel.reporting import reports
-    from registry.kernel.roles import StaffRole
-    from registry.services import staff_user_save
 
-    user = staff_user_save(username="bench_bureau", role=StaffRole.BUREAU, password="bench-only-1")[0]
-    client = Client()
-    client.force_login(user)
-    query = {"as_of": params.as_of.isoformat()}
+    client, query = bench_client(params)
 
     def cold_view():
         cache.clear()
@@ -343,20 +357,24 @@ def markdown(result: dict) -> str:
     lines = [
         f"tier {result['tier']} ×{result['scale']}: {result['counts']}",
         "",
-        "| report | rows | seconds | SQL seconds | ratio | peak MB | JSON s | JSON peak MB | JSON MB | before (s / MB) | same |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| report | rows | page s | page peak MB | seconds | SQL seconds | ratio | peak MB | JSON s | JSON peak MB "
+        "| JSON MB | before (s / MB) | same |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["reports"]:
         before = f"{r['legacy_seconds']} / {r['legacy_peak_mb']}" if "legacy_seconds" in r else "—"
         lines.append(
-            f"| {r['report']} | {r['rows']} | {r['seconds']} | {r['sql_seconds'] or '—'} | {r['ratio'] or '—'} | "
+            f"| {r['report']} | {r['rows']} | {r['page_seconds']} | {r['page_peak_mb']} | {r['seconds']} | "
+            f"{r['sql_seconds'] or '—'} | {r['ratio'] or '—'} | "
             f"{r['peak_mb']} | {r['json_seconds']} | {r['json_peak_mb']} | {r['json_mb']} | {before} | "
             f"{r.get('same_as_legacy', '—')} |"
         )
     d = result["dashboard"]
+    if d is None:
+        return "\n".join(lines)
     lines.append(
-        f"| dashboard | — | {d['seconds']} (cached {d['cached_seconds']}) | {d['sql_seconds']} | {d['ratio']} | "
-        f"{d['peak_mb']} | — | — | — | — | — |"
+        f"| dashboard | — | {d['seconds']} (cached {d['cached_seconds']}) | {d['peak_mb']} | — | {d['sql_seconds']} | "
+        f"{d['ratio']} | — | — | — | — | — | — |"
     )
     return "\n".join(lines)
 
@@ -368,6 +386,8 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true", help="the database already holds the tier")
     parser.add_argument("--skip-legacy", action="store_true", help="do not run the pre-issue-16 functions")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--only", nargs="*", help="these reports only (default: every report)")
+    parser.add_argument("--skip-dashboard", action="store_true")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("report_bench needs DATABASE_URL=postgres://… (its reference SQL is PostgreSQL's)")
@@ -411,8 +431,8 @@ def main() -> None:
             "mediators": Mediator.objects.count(),
             "posts": Membership.objects.count(),
         },
-        "reports": bench_reports(params, sql_params, legacy=not args.skip_legacy),
-        "dashboard": bench_dashboard(params, sql_params),
+        "reports": bench_reports(params, sql_params, legacy=not args.skip_legacy, only=args.only),
+        "dashboard": None if args.skip_dashboard else bench_dashboard(params, sql_params),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     print(markdown(result) if args.markdown else json.dumps(result, ensure_ascii=False, indent=2))

@@ -177,6 +177,8 @@ class AreaQuerySet(ScopedQuerySet):
 
 class Area(models.Model):
     name = models.CharField("区划名称", max_length=100, unique=True)
+    # the reports order towns/streets and villages by it, in SQL (issue 16)
+    name_pinyin = PinyinField("名称拼音", max_length=800)
     level = models.CharField("区划层级", max_length=4, choices=AreaLevel.choices)
     parent = models.ForeignKey(
         "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Greatest
 
 from registry.models import KNOWN_DOMAINS, TermStatus
 from registry.models import OrganizationKind as Kind
@@ -46,6 +47,16 @@ def staffing_shortfall(kind: str, full_time: int) -> int | None:
     """Rule 1: max(0, quota − active full-time posts); None for a kind without a quota."""
     quota = STAFFING_QUOTAS.get(kind)
     return None if quota is None else max(0, quota - full_time)
+
+
+def quota_expression() -> Case:
+    """STAFFING_QUOTAS in SQL: an organization's quota by its kind (NULL for a kind without one)."""
+    return Case(*[When(kind=kind, then=Value(q)) for kind, q in STAFFING_QUOTAS.items()], output_field=IntegerField())
+
+
+def shortfall_expression(count: str) -> Greatest:
+    """Rule 1 in SQL, as `staffing_shortfall`: max(0, quota − the annotated full-time `count`)."""
+    return Greatest(quota_expression() - F(count), Value(0))
 
 
 # Staffing-rate categories: which kinds each covers.

@@ -13,7 +13,7 @@ import io
 from collections import defaultdict
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,7 +29,9 @@ from registry.kernel.reporting import (
     Report,
     ReportParams,
     Table,
+    batched_rows,
     percent,
+    queryset_rows,
 )
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, Score, count_score, rate_score
 from registry.kernel.validators import split_multi
@@ -37,6 +39,7 @@ from registry.models import (
     COMMITTEE_KINDS,
     PERSON_CATEGORIES,
     ROOM_HOST_KIND,
+    STAFFING_REQUIRED,
     TOWN_LEVELS,
     VILLAGE_LEVELS,
     Area,
@@ -76,7 +79,8 @@ from registry.policy import (
     TERM_YEARS,
     CoverageCategory,
     RateCategory,
-    short_of_quota,
+    quota_expression,
+    shortfall_expression,
     staffing_shortfall,
 )
 
@@ -90,18 +94,21 @@ def _existing_on(params: ReportParams, prefix: str = "") -> Q:
 
 
 def staffing(params: ReportParams) -> Report:
-    """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category."""
-    rows, org_area = _staffing_rows(params)
-    _add_candidates(params, rows, org_area)
-    short = [r for r in rows if r["shortfall"] and r["required"]]
-    advisory = [r for r in rows if r["shortfall"] and not r["required"]]
+    """Rules 1–2: full-time mediators per organization against its quota, and 配备率 per category.
+
+    The rates and headline numbers are the overview's aggregates; the rows (one per organization,
+    hundreds of thousands nation-wide) are ordered in SQL and made a batch at a time, each batch's
+    candidates in one more query — never all in memory."""
+    overview = staffing_overview(params)
     return Report(
         name="staffing",
         title="",
         as_of=params.as_of,
         year=params.year,
-        rows=rows,
-        rates=_staffing_rates(params, rows),
+        rows=batched_rows(
+            _staffing_organizations(params), lambda orgs: _staffing_rows(params, orgs), sortable=STAFFING_SORTS
+        ),
+        rates=overview.rates,
         columns=[
             Column("organization", "调解组织", **ORG_LINK),
             Column("kind", "组织类型"),
@@ -114,11 +121,7 @@ def staffing(params: ReportParams) -> Report:
             Column("candidates", "可转专职的兼职调解员（供参考）", display=_candidates_text),
             Column("candidate_count", "可转专职人数"),
         ],
-        summary=[
-            ("未配齐组织数", len(short)),
-            ("专职人员缺额合计", sum(r["shortfall"] for r in short)),
-            ("未配齐但不作要求的村（社区）、企事业单位调委会（参考）", len(advisory)),
-        ],
+        summary=overview.summary,
         notes=[
             "须配备：村（社区）和企事业单位人民调解委员会只在司法局认定“具备专职配备条件”时须配备专职调解员"
             "（工作方案：有条件的），其余未配齐的列出供参考，不计入未配齐组织数和缺额合计。",
@@ -129,55 +132,63 @@ def staffing(params: ReportParams) -> Report:
     )
 
 
-def _staffing_rows(params: ReportParams) -> tuple[list[dict], dict[int, int]]:
-    """A row per organization with a quota (one query); and organization → its area's pk."""
+def _in_order(field: str, values) -> Case:
+    """A sort key putting `field`'s values in the order of `values` (a policy table's order)."""
+    return Case(*[When(**{field: value}, then=Value(i)) for i, value in enumerate(values)], default=Value(len(values)))
+
+
+# the staffing page's sortable columns: row key → what sorts by it in SQL (its order breaks ties)
+STAFFING_SORTS = {
+    "organization": ["name_pinyin"],
+    "kind": ["kind_order"],
+    "town": ["town_pinyin"],
+    "area": ["area__name_pinyin"],
+    "quota": [quota_expression()],
+    "full_time": ["full_time_count"],
+    "shortfall": [shortfall_expression("full_time_count")],
+    "required": [Case(When(STAFFING_REQUIRED, then=Value(1)), default=Value(0))],
+}
+
+
+def _staffing_organizations(params: ReportParams):
+    """The organizations with a quota, with their full-time count on the day (a correlated count,
+    so a page counts only its own rows), in the report's order: kind as in the quota table,
+    then town, area and organization by pinyin."""
     kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
-    organizations = (
+    return (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
-        .with_full_time(params.as_of)
-        .annotate(town=town_expression("area__", "name"))  # Area.town, in the same query
+        .with_full_time(params.as_of, per_row=True)
+        .annotate(
+            town=town_expression("area__", "name"),  # Area.town, in the same query
+            town_pinyin=town_expression("area__", "name_pinyin"),
+            kind_order=_in_order("kind", STAFFING_QUOTAS),
+        )
         # plain values, not model instances: a district-wide report reads thousands of rows
         .values("pk", "name", "kind", "full_time_designated", "area_id", "area__name", "town", "full_time_count")
-        .order_by("name_pinyin", "name")
+        .order_by("kind_order", "town_pinyin", "area__name_pinyin", "name_pinyin", "name", "pk")
     )
-    rows, org_area = [], {}
-    for org in organizations:
-        rows.append(
-            {
-                "organization": org["name"],
-                "organization_id": org["pk"],
-                "kind": org["kind"],
-                "area": org["area__name"],
-                "town": org["town"],
-                "quota": STAFFING_QUOTAS[org["kind"]],
-                "full_time": org["full_time_count"],
-                "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
-                "required": staffing_required(org["kind"], org["full_time_designated"]),
-                "candidates": [],
-                "candidate_count": 0,
-            }
-        )
-        org_area[org["pk"]] = org["area_id"]
-    kind_order = list(STAFFING_QUOTAS)
-    rows.sort(
-        key=lambda r: (
-            kind_order.index(r["kind"]),
-            sort_key(r["town"]),
-            sort_key(r["area"]),
-            sort_key(r["organization"]),
-        )
-    )
-    return rows, org_area
 
 
-def _staffing_rates(params: ReportParams, rows: list[dict]) -> list[Rate]:
-    """配备率 per category: organizations with no shortfall ÷ organizations of the category."""
-    targets = in_force(STAFFING_TARGETS, params.year)
-    return [
-        _rate(category, [r for r in rows if r["kind"] in members], lambda r: not r["shortfall"], targets)
-        for category, members in STAFFING_CATEGORIES.items()
-        if not params.kind or params.kind in members
+def _staffing_rows(params: ReportParams, organizations: list[dict]) -> list[dict]:
+    """A row per organization of the batch, the short ones with their candidates (one query)."""
+    rows = [
+        {
+            "organization": org["name"],
+            "organization_id": org["pk"],
+            "kind": org["kind"],
+            "area": org["area__name"],
+            "town": org["town"],
+            "quota": STAFFING_QUOTAS[org["kind"]],
+            "full_time": org["full_time_count"],
+            "shortfall": staffing_shortfall(org["kind"], org["full_time_count"]),
+            "required": staffing_required(org["kind"], org["full_time_designated"]),
+            "candidates": [],
+            "candidate_count": 0,
+        }
+        for org in organizations
     ]
+    _add_candidates(params, rows, {org["pk"]: org["area_id"] for org in organizations})
+    return rows
 
 
 def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, int]) -> None:
@@ -186,16 +197,8 @@ def _add_candidates(params: ReportParams, rows: list[dict], org_area: dict[int, 
     short = [r for r in rows if r["shortfall"]]
     if not short:
         return
-    # The areas of the short organizations, as a subquery (the same rows as `short`): tens of
-    # thousands of ids as parameters would cost more than counting again in SQL. An
-    # organization's own part-timers are in its area, so the area alone selects them all.
-    kinds = [kind for kind in STAFFING_QUOTAS if params.kind in (None, "", kind)]
-    short_areas = (
-        params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
-        .with_full_time(params.as_of)
-        .filter(short_of_quota("full_time_count"))
-        .values("area_id")
-    )
+    # an organization's own part-timers are in its area, so the area alone selects them all
+    short_areas = {org_area[r["organization_id"]] for r in short}
     full_time_elsewhere = Membership.objects.full_time_on(params.as_of).filter(mediator=OuterRef("mediator"))
     posts = (
         params.scope(Membership.objects.active_on(params.as_of))
@@ -304,21 +307,18 @@ COMMITTEE_CATEGORIES = {
 
 
 def committees(params: ReportParams) -> Report:
-    """Rule 4 (建成率): every town/street and village/community has a committee of its level."""
-    rows = _committee_rows(params)
-    rows.sort(key=lambda r: (sort_key(r["town"]), r["category"] != RateCategory.TOWN, sort_key(r["area"])))
-    targets = in_force(COMMITTEE_TARGETS, params.year)
-    rates = [
-        _rate(category, [r for r in rows if r["category"] == category], lambda r: r["has_committee"], targets)
-        for category in COMMITTEE_CATEGORIES
-    ]
+    """Rule 4 (建成率): every town/street and village/community has a committee of its level.
+
+    Rates and headline numbers are the overview's aggregates; the rows (one per area, 640,000
+    nation-wide) are ordered in SQL and streamed."""
+    overview = committees_overview(params)
     return Report(
         name="committees",
         title="",
         as_of=params.as_of,
         year=params.year,
-        rows=rows,
-        rates=rates,
+        rows=queryset_rows(_committee_areas(params), _committee_row),
+        rates=overview.rates,
         columns=[
             Column("area", "区划", link="admin:registry_area_change", link_key="area_id"),
             Column("level", "层级"),
@@ -326,44 +326,51 @@ def committees(params: ReportParams) -> Report:
             Column("committee", "人民调解委员会", **ORG_LINK),
             Column("has_committee", "已建立"),
         ],
-        summary=[("未建调委会的区划", sum(not r["has_committee"] for r in rows))],
+        summary=overview.summary,
         notes=[
             "乡镇、街道须有乡镇（街道）人民调解委员会，村、社区须有村（社区）人民调解委员会（设在该区划、成立日期不晚于截至日期）。"
         ],
     )
 
 
-def _committee_rows(params: ReportParams) -> list[dict]:
-    """A row per town/street and village/community in scope, with its committee if it has one (one query)."""
-    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
-    level_kind = {level: kind for levels, kind in COMMITTEE_CATEGORIES.values() for level in levels}
-    first = {}
-    for key, kind in (("town", Kind.TOWN), ("village", Kind.VILLAGE)):
-        mine = committee.filter(kind=kind).order_by("name")
-        first[f"{key}_committee"] = Subquery(mine.values("pk")[:1])
-        first[f"{key}_committee_name"] = Subquery(mine.values("name")[:1])
-    areas = (
-        params.scope(Area.objects.filter(level__in=list(level_kind)))
-        .annotate(**first)
-        .values("pk", "name", "level", "parent__name", *first)
-    )
-    rows = []
-    for area in areas:
-        key = "town" if area["level"] in TOWN_LEVELS else "village"
-        org_id = area[f"{key}_committee"]
-        rows.append(
-            {
-                "area": area["name"],
-                "area_id": area["pk"],
-                "level": area["level"],
-                "category": (RateCategory.TOWN if key == "town" else RateCategory.VILLAGE).value,
-                "town": _town_name(area, prefix=""),
-                "committee": area[f"{key}_committee_name"] or "",
-                "organization_id": org_id,
-                "has_committee": org_id is not None,
-            }
+def _committee_areas(params: ReportParams):
+    """Every town/street and village/community in scope with its committee, if it has one (the
+    first by name), in the report's order: by town, the town before its villages, then by area."""
+    levels = [level for levels, _ in COMMITTEE_CATEGORIES.values() for level in levels]
+    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk")).order_by("name")
+    town, village = committee.filter(kind=Kind.TOWN), committee.filter(kind=Kind.VILLAGE)
+    of_level = {  # one subquery per area: its own level's committee
+        key: Case(
+            When(level__in=TOWN_LEVELS, then=Subquery(town.values(key)[:1])), default=Subquery(village.values(key)[:1])
         )
-    return rows
+        for key in ("pk", "name")
+    }
+    return (
+        params.scope(Area.objects.filter(level__in=levels))
+        .annotate(
+            committee_id=of_level["pk"],
+            committee_name=of_level["name"],
+            town=town_expression("", "name"),
+            town_pinyin=town_expression("", "name_pinyin"),
+            is_village=Case(When(level__in=TOWN_LEVELS, then=Value(0)), default=Value(1)),
+        )
+        .values("pk", "name", "level", "town", "committee_id", "committee_name")
+        .order_by("town_pinyin", "is_village", "name_pinyin", "name")
+    )
+
+
+def _committee_row(area: dict) -> dict:
+    town = area["level"] in TOWN_LEVELS
+    return {
+        "area": area["name"],
+        "area_id": area["pk"],
+        "level": area["level"],
+        "category": (RateCategory.TOWN if town else RateCategory.VILLAGE).value,
+        "town": area["town"],
+        "committee": area["committee_name"] or "",
+        "organization_id": area["committee_id"],
+        "has_committee": area["committee_id"] is not None,
+    }
 
 
 ROOM_ORDER = (Kind.COURT_ROOM, Kind.PETITION_ROOM, Kind.POLICE_ROOM)  # SPEC §2 rule 5 order
@@ -573,43 +580,42 @@ TERM_ORDER = [TermStatus.EXPIRED, TermStatus.EXPIRING, TermStatus.UNKNOWN, TermS
 
 def terms(params: ReportParams) -> Report:
     """Rule 12: every people's mediation committee's current term (three years from 换届日期):
-    expired, expiring within 90 days, current, or unknown when no 换届日期 is recorded. One query."""
+    expired, expiring within 90 days, current, or unknown when no 换届日期 is recorded.
+
+    The counts are the overview's GROUP BY; the rows are ordered in SQL and streamed."""
     committees = (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=COMMITTEE_KINDS))
         .with_term_status(params.as_of, years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
-        .values("pk", "name", "kind", "term_start", "term_status", "area__name", "area__level", "area__parent__name")
+        .annotate(
+            status_order=_in_order("term_status", [s.value for s in TERM_ORDER]),
+            town=town_expression("area__", "name"),
+            town_pinyin=town_expression("area__", "name_pinyin"),
+            **_term_end_order(),
+        )
+        .values("pk", "name", "kind", "term_start", "term_status", "area__name", "town")
+        .order_by("status_order", "end_year", "end_month", "end_day", "town_pinyin", "name_pinyin", "name", "pk")
     )
-    rows = []
-    for org in committees:
+
+    def row(org: dict) -> dict:
         start = org["term_start"]
-        rows.append(
-            {
-                "organization": org["name"],
-                "organization_id": org["pk"],
-                "kind": org["kind"],
-                "area": org["area__name"],
-                "town": _town_name(org),
-                "term_start": start,
-                "term_end": term_end(start, TERM_YEARS) if start else None,
-                "status": org["term_status"],
-            }
-        )
-    order = [s.value for s in TERM_ORDER]
-    rows.sort(
-        key=lambda r: (
-            order.index(r["status"]),
-            r["term_end"] or datetime.date.max,
-            sort_key(r["town"]),
-            sort_key(r["organization"]),
-        )
-    )
-    counts = {status: sum(r["status"] == status for r in rows) for status in TermStatus.values}
+        return {
+            "organization": org["name"],
+            "organization_id": org["pk"],
+            "kind": org["kind"],
+            "area": org["area__name"],
+            "town": org["town"],
+            "term_start": start,
+            "term_end": term_end(start, TERM_YEARS) if start else None,
+            "status": org["term_status"],
+        }
+
+    overview = terms_overview(params)
     return Report(
         name="terms",
         title="",
         as_of=params.as_of,
         year=params.year,
-        rows=rows,
+        rows=queryset_rows(committees, row),
         columns=[
             Column("organization", "人民调解委员会", **ORG_LINK),
             Column("kind", "组织类型"),
@@ -619,7 +625,7 @@ def terms(params: ReportParams) -> Report:
             Column("term_end", "届满日期"),
             Column("status", "任期状态", display=lambda v: TermStatus(v).label),
         ],
-        summary=[(TermStatus(s).label, counts[s]) for s in order],
+        summary=overview.summary,
         notes=[
             f"人民调解委员会委员每届任期{TERM_YEARS}年（人民调解法第九条）：换届日期起满{TERM_YEARS}年的前一天届满；"
             f"截至日期晚于届满日期为“已届满”，{TERM_WARNING_DAYS}天内届满为“即将届满”。",
@@ -628,10 +634,16 @@ def terms(params: ReportParams) -> Report:
     )
 
 
-def _town_name(values: dict, prefix: str = "area__") -> str:
-    """The town/street name of a `.values()` row (a village rolls up into its parent, as Area.town)."""
-    village = values[f"{prefix}level"] in VILLAGE_LEVELS and values[f"{prefix}parent__name"]
-    return values[f"{prefix}parent__name"] if village else values[f"{prefix}name"]
+def _term_end_order() -> dict:
+    """Sort keys of a committee's term end (`term_end`: the same day `TERM_YEARS` later, 29 February
+    ending on the 28th) as year, month, day — the order of the ends, in SQL on every database.
+    Three-year terms: a term begun on 29 February ends in a year without one, so on the 28th."""
+    start = "term_start"
+    return {
+        "end_year": ExtractYear(start) + TERM_YEARS,
+        "end_month": ExtractMonth(start),
+        "end_day": Case(When(**{f"{start}__month": 2, f"{start}__day": 29}, then=Value(28)), default=ExtractDay(start)),
+    }
 
 
 # ---------------------------------------------------------------- rule 14: roster composition
@@ -784,7 +796,7 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
     """The roster's measures of the yearly assessment, read off the staffing, committees and terms
     reports (district-wide `params`): each town's own committee, its villages' committees, its
     stationed rooms, its expired terms — and the same over the whole district."""
-    staffing_rows, _ = _staffing_rows(params)  # the staffing report's rows, without its candidates list
+    staffing_rows = _staffing_rows(params, list(_staffing_organizations(params)))
     committee_rows = committees(params).rows
     term_rows = terms(params).rows
     staffing_targets = in_force(STAFFING_TARGETS, params.year)

@@ -125,3 +125,30 @@ def test_long_lists_are_paged_and_the_download_holds_every_page(place, users, cl
     rows = xlsx_rows(client.get("/reports/staffing/", {"year": 2021, "export": "xlsx"}).content)
     assert len(rows) - 1 == 12
     assert english_on(second, ALLOWED_WORDS | {"bureau"}) == set()
+
+
+@pytest.mark.parametrize("name", ["staffing", "committees", "terms"])
+def test_a_page_never_reads_every_row(place, users, client_as, monkeypatch, name):
+    """A page shows its page of rows (counted and paged in SQL, sorted in SQL by the columns that
+    allow it): streaming the whole list — what the JSON and xlsx do — would not scale to a nation."""
+    from registry.kernel.reporting import LazyRows
+
+    rows = list(run_report(name, ReportParams(as_of=Y2021, year=2021)).rows)
+    by_full_time = sorted(rows, key=lambda r: -r.get("full_time", 0))  # stable: the report's order breaks ties
+    monkeypatch.setattr("registry.kernel.reporting.views.PAGE_SIZE", 3)
+
+    def whole(self):
+        raise AssertionError("the page read every row")
+
+    monkeypatch.setattr(LazyRows, "__iter__", whole)
+    client = client_as(users.bureau)
+    html = client.get(f"/reports/{name}/", {"year": 2021, "page": 2}).content.decode()
+    key = "organization" if name != "committees" else "area"
+    shown = [r[key] for r in rows if f">{r[key]}</a>" in html]  # the rows' own links
+    assert shown == [r[key] for r in rows[3:6]]  # the second page, in the report's order
+    if name == "staffing":  # sorted by a column, in SQL
+        html = client.get("/reports/staffing/", {"year": 2021, "sort": "-full_time"}).content.decode()
+        linked = [r["organization"] for r in rows if f">{r['organization']}</a>" in html]
+        assert sorted(linked, key=lambda name: html.index(f">{name}</a>")) == [
+            r["organization"] for r in by_full_time[:3]
+        ]

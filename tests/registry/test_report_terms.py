@@ -110,3 +110,21 @@ def test_pages_of_the_new_reports_are_scoped_and_in_chinese(place, users, client
     assert names == ["跃进社区人民调解委员会", "跃进村街道人民调解委员会"]  # unknown first, then current
     urls = [f"/reports/{name}/?year=2022" for name in ("coverage", "terms", "scorecard", "composition")]
     assert_no_english(client, [*urls, "/admin/"], users.clerk_b)
+
+
+def test_terms_ending_on_the_same_day_are_listed_by_town(place):
+    """The rows are ordered in SQL by the term's end: a term begun on 29 February ends on the 28th,
+    the same day as one begun on the 28th, so those two are ordered by town (新山 before 跃进), not
+    by their start dates."""
+    place.org_a.term_start = D(2020, 2, 29)  # 新山村街道: ends 2023-02-28
+    place.org_a.save()
+    place.org_b.term_start = D(2020, 2, 28)  # 跃进村街道: ends 2023-02-28 too
+    place.org_b.save()
+    place.org_a1.term_start = D(2020, 2, 27)  # ends 2023-02-27: first
+    place.org_a1.save()
+    report = run_report("terms", ReportParams(as_of=D(2024, 1, 1), year=2024))
+    assert [(r["organization"], r["term_end"]) for r in report.rows][:3] == [
+        ("新山社区人民调解委员会", D(2023, 2, 27)),
+        ("新山村街道人民调解委员会", D(2023, 2, 28)),
+        ("跃进村街道人民调解委员会", D(2023, 2, 28)),
+    ]

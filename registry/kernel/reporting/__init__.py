@@ -29,7 +29,7 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import Any, Callable
 
-from django.db.models import QuerySet
+from django.db.models import Expression, F, OrderBy, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -176,9 +176,19 @@ class LazyRows:
         count: Callable[[], int],
         page: Callable[[int, int], list[dict]],
         stream: Callable[[], Iterable[dict]],
+        sort: Callable[[str, bool], LazyRows] | None = None,
+        sortable: Iterable[str] = (),
     ):
-        self._count, self._page, self._stream = count, page, stream
+        self._count, self._page, self._stream, self._sort = count, page, stream, sort
+        self.sortable = frozenset(sortable)  # row keys the rows can be re-sorted by, in SQL
         self._length: int | None = None
+        self._window: tuple[int, list[dict]] | None = None  # the last rows fetched, from where
+
+    def sorted_by(self, key: str, descending: bool = False) -> LazyRows:
+        """The same rows sorted by `key` first (then in their own order); `key` in `sortable`."""
+        if key not in self.sortable or self._sort is None:
+            raise ValueError(f"rows cannot be sorted by {key!r}")
+        return self._sort(key, descending)
 
     def __len__(self) -> int:
         if self._length is None:
@@ -193,20 +203,68 @@ class LazyRows:
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            start, stop, _ = key.indices(len(self))
-            return self._page(start, stop) if stop > start else []
-        rows = self._page(key, key + 1)
+            if key.step not in (None, 1) or (key.start or 0) < 0 or key.stop is None or key.stop < 0:
+                start, stop, _ = key.indices(len(self))
+            else:
+                start, stop = key.start or 0, key.stop
+            return self._rows(start, stop) if stop > start else []
+        rows = self._rows(key, key + 1)
         if not rows:
             raise IndexError(key)
         return rows[0]
 
+    def _rows(self, start: int, stop: int) -> list[dict]:
+        """Rows start..stop; a slice inside the last one fetched (a page of the sample a table
+        judges its columns by) costs no query."""
+        if self._window is not None:
+            first, rows = self._window
+            last = first + len(rows)
+            if first <= start and (stop <= last or last == self._length):  # inside, or it reaches the end
+                return rows[start - first : stop - first]
+        rows = self._page(start, stop)
+        self._window = (start, rows)
+        return rows
 
-def queryset_rows(queryset: QuerySet, row: Callable[[Any], dict], chunk_size: int = 2000) -> LazyRows:
-    """LazyRows of an ordered queryset, each item made a row by `row`."""
+
+def queryset_rows(
+    queryset: QuerySet,
+    row: Callable[[Any], dict],
+    chunk_size: int = 2000,
+    sortable: dict[str, list[str | Expression]] | None = None,
+) -> LazyRows:
+    """LazyRows of an ordered queryset, each item made a row by `row` (`sortable`: see batched_rows)."""
+    return batched_rows(queryset, lambda items: [row(item) for item in items], chunk_size, sortable)
+
+
+def batched_rows(
+    queryset: QuerySet,
+    rows: Callable[[list], list[dict]],
+    chunk_size: int = 2000,
+    sortable: dict[str, list[str | Expression]] | None = None,
+) -> LazyRows:
+    """LazyRows of an ordered queryset whose items are made rows a batch at a time — a page, or
+    `chunk_size` items of the stream — so `rows` can complete a batch with one more query
+    (the staffing report's candidates): a query per batch, never one per row.
+
+    `sortable`: row key → the queryset's fields or expressions that sort by it, so a page can be
+    re-sorted by that column in SQL (the queryset's own order breaks ties)."""
+    sortable = sortable or {}
+
+    def stream() -> Iterator[dict]:
+        items = queryset.iterator(chunk_size=chunk_size)
+        while batch := list(islice(items, chunk_size)):
+            yield from rows(batch)
+
+    def sort(key: str, descending: bool) -> LazyRows:
+        terms = [OrderBy(F(t) if isinstance(t, str) else t, descending=descending) for t in sortable[key]]
+        return batched_rows(queryset.order_by(*terms, *queryset.query.order_by), rows, chunk_size, sortable)
+
     return LazyRows(
         count=queryset.count,
-        page=lambda start, stop: [row(item) for item in queryset[start:stop]],
-        stream=lambda: (row(item) for item in queryset.iterator(chunk_size=chunk_size)),
+        page=lambda start, stop: rows(list(queryset[start:stop])),
+        stream=stream,
+        sort=sort,
+        sortable=sortable,
     )
 
 
@@ -342,6 +400,7 @@ def _masked(rows: list[dict] | LazyRows) -> list[dict] | LazyRows:
         return rows
 
     def masked(batch: list[dict]) -> list[dict]:
+        batch = [dict(row) for row in batch]  # the rows may be held (LazyRows' last page): mask copies
         mask_rows(batch)
         return batch
 
@@ -349,6 +408,8 @@ def _masked(rows: list[dict] | LazyRows) -> list[dict] | LazyRows:
         count=lambda: len(rows),
         page=lambda start, stop: masked(rows[start:stop]),
         stream=lambda: (masked([row])[0] for row in rows),
+        sort=lambda key, descending: _masked(rows.sorted_by(key, descending)),
+        sortable=rows.sortable,
     )
 
 

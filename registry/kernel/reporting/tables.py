@@ -8,6 +8,8 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
 
 from registry.kernel.reporting import Column, LazyRows, Table
 
@@ -76,12 +78,41 @@ class ReportTable(tables.Table):
         orderable = True
 
 
-def report_table(table: Table, prefix: str = "") -> ReportTable:
+class LazyTableData(TableData):
+    """A LazyRows as django-tables2's data: counted, paged — and sorted by a column it allows —
+    in SQL, never read whole (the default list data would read every row into memory)."""
+
+    def __init__(self, data: LazyRows):
+        super().__init__(data)
+        self._ordering: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @property
+    def ordering(self):
+        return self._ordering or None
+
+    def order_by(self, aliases):
+        for alias in aliases[:1]:  # one column at a time; the report's own order breaks ties
+            order = OrderBy(alias)
+            if order.bare in self.data.sortable:
+                self.data = self.data.sorted_by(order.bare, descending=order.is_descending)
+                self._ordering = [str(alias)]
+
+
+def report_table(table: Table, prefix: str = "", page_size: int = 500) -> ReportTable:
     """A sortable table of `table.rows`; `prefix` keeps each table's sort parameter apart.
 
-    A LazyRows table (a list of people) is paged in SQL and keeps the report's own order:
-    sorting it would mean reading it whole (its cell classes are judged on its first rows)."""
-    lazy = isinstance(table.rows, LazyRows)
-    sample = table.rows[:200] if lazy else table.rows
-    columns = [(column.key, ReportColumn(column, _kind(sample, column.key))) for column in table.columns]
-    return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）", orderable=not lazy)
+    A LazyRows table (a long list) is paged in SQL and keeps the report's own order, except by
+    the columns it can sort in SQL. Its cell classes are judged on its first page of rows, which
+    the first page then shows without fetching them again."""
+    if isinstance(table.rows, LazyRows):
+        sample = table.rows[:page_size]
+        columns = [
+            (c.key, ReportColumn(c, _kind(sample, c.key), orderable=c.key in table.rows.sortable))
+            for c in table.columns
+        ]
+        return ReportTable(LazyTableData(table.rows), extra_columns=columns, prefix=prefix, empty_text="（无）")
+    columns = [(column.key, ReportColumn(column, _kind(table.rows, column.key))) for column in table.columns]
+    return ReportTable(table.rows, extra_columns=columns, prefix=prefix, empty_text="（无）")

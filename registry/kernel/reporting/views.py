@@ -75,6 +75,14 @@ def reads_reports(view):
     return wrapped
 
 
+def _shown_rows(rows, table):
+    """A table's rows in the order the page shows them: a LazyRows as the page sorted it (still
+    lazy), a list as django-tables2 sorted it."""
+    if isinstance(rows, LazyRows):
+        return table.data.data
+    return [row.record for row in table.rows]
+
+
 @reads_reports
 def report_view(request, name: str):
     try:
@@ -97,17 +105,18 @@ def report_view(request, name: str):
         report = run_report(spec.name, filters.params(request.user))
     except ReportError as exc:
         raise Http404(str(exc)) from None
-    tables = [report_table(table, prefix=f"{table.key}-" if i else "") for i, table in enumerate(report.tables)]
+    tables = [
+        report_table(table, prefix=f"{table.key}-" if i else "", page_size=PAGE_SIZE)
+        for i, table in enumerate(report.tables)
+    ]
     for table in tables:
         RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     if request.GET.get("export") == "xlsx":
         # what is on screen: the same filters, rows in the order the page shows (every page of
-        # them); a LazyRows table is streamed in its own order, never read whole
-        if not isinstance(report.rows, LazyRows):
-            report.rows = [row.record for row in tables[0].rows]
+        # them); a LazyRows table is streamed in that order, never read whole
+        report.rows = _shown_rows(report.rows, tables[0])
         for extra, table in zip(report.extra, tables[1:]):
-            if not isinstance(extra.rows, LazyRows):
-                extra.rows = [row.record for row in table.rows]
+            extra.rows = _shown_rows(extra.rows, table)
         filename = f"{spec.title}_{report.scope_label}_{report.as_of.isoformat()}.xlsx"
         record_report_access(request, report, AccessKind.EXPORT)
         return xlsx_response(render_xlsx(report), filename)
