@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from registry import reports
 from registry.kernel.reporting import ReportParams, render_xlsx, run_report
 from registry.models import Employment
 from tests.factories import make_id, make_mediator, make_post
@@ -129,3 +130,13 @@ def test_a_clerk_counts_people_by_their_posts_in_the_town(two_posts, users):
     report = run_report("composition", ReportParams(as_of=AS_OF, year=2022, user=users.clerk_a))
     assert counts(report, "新山村街道", "专兼职") == {"专职": 1, "兼职": 2}  # 丙's 专职 post is in B
     assert dict(report.summary)["在岗调解员"] == 3
+
+
+@pytest.mark.parametrize("clerk", [False, True])
+def test_values_past_the_commonest_count_the_same(place, two_posts, users, monkeypatch, clerk):
+    """学历/政治面貌 values past the FREE_TEXT_COLUMNS commonest are counted by a second query."""
+    params = ReportParams(as_of=AS_OF, year=2022, user=users.clerk_a if clerk else None)
+    every_value = run_report("composition", params).rows
+    monkeypatch.setattr(reports, "FREE_TEXT_COLUMNS", 1)  # only "" (未填) as a column: every other value is rarer
+    assert run_report("composition", params).rows == every_value
+    assert {r["value"] for r in every_value if r["dimension"] == "学历"} == {"大学本科", "未填"}
