@@ -20,14 +20,16 @@ from django.db.models import (
 
 from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
-from registry.kernel.reporting import Column, Rate, Report, ReportParams, Table
+from registry.kernel.reporting import Chart, Column, Rate, Report, ReportParams, Table
 from registry.models import (
     COMMITTEE_KINDS,
+    PERSON_CATEGORIES,
     TOWN_LEVELS,
     VILLAGE_LEVELS,
     Area,
     AreaLevel,
     Employment,
+    Gender,
     Membership,
     Organization,
     TermStatus,
@@ -37,6 +39,7 @@ from registry.models import (
 )
 from registry.models import OrganizationKind as Kind
 from registry.policy import (
+    AGE_BANDS,
     COMMITTEE_TARGETS,
     STAFFING_CATEGORIES,
     STAFFING_QUOTAS,
@@ -49,10 +52,15 @@ from registry.policy import (
 from registry.reports import (
     CANDIDATES_SHOWN,
     COMMITTEE_CATEGORIES,
+    DIMENSIONS,
+    NOT_STATED,
     ORG_LINK,
+    PARTY_COLUMNS,
     TERM_ORDER,
     _candidates_text,
+    _dimension_sheet,
     _existing_on,
+    _only,
     _rate,
 )
 from subsidies.models import PayoutKind
@@ -61,7 +69,7 @@ from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
-REPORTS = ["training", "committees", "subsidies", "staffing", "terms"]
+REPORTS = ["training", "committees", "subsidies", "staffing", "terms", "composition"]
 
 # ---------------------------------------------------------------- training (training/reports.py)
 
@@ -561,3 +569,123 @@ def _town_name(values: dict, prefix: str = "area__") -> str:
     """The town/street name of a `.values()` row (a village rolls up into its parent, as Area.town)."""
     village = values[f"{prefix}level"] in VILLAGE_LEVELS and values[f"{prefix}parent__name"]
     return values[f"{prefix}parent__name"] if village else values[f"{prefix}name"]
+
+
+# ---------------------------------------------------------------- composition (registry/reports.py)
+# As it was before its counting moved off COUNT(DISTINCT mediator) (one PostgreSQL sort per count)
+# onto one post per person and place; its helpers PARTY_COLUMNS, _only, _dimension_sheet are unchanged.
+
+
+def _legacy_age_band_counts(as_of: datetime.date) -> dict[str, Count]:
+    """One COUNT per age band of SPEC §2.14: an age is the whole years completed on the as-of day."""
+    counts = {}
+    for label, low, high in AGE_BANDS:
+        # age ≥ low  <=>  born on or before the day `low` years earlier; age ≤ high  <=>  born after high+1 years
+        born = Q(mediator__birth_date__lte=term_end(as_of, -low)) & Q(
+            mediator__birth_date__gt=term_end(as_of, -(high + 1))
+        )
+        counts[label] = Count("mediator", filter=born, distinct=True)
+    counts[NOT_STATED] = Count("mediator", filter=Q(mediator__birth_date__isnull=True), distinct=True)
+    return counts
+
+
+def _legacy_fixed_counts(as_of: datetime.date) -> dict[str, Count]:
+    """Distinct active mediators per value of the dimensions whose values are known in advance."""
+    person = "mediator"
+    counts: dict[str, Count] = {"total": Count(person, distinct=True)}
+    counts["专兼职:专职"] = Count(person, filter=Q(employment=Employment.FULL_TIME), distinct=True)
+    for gender in Gender.values:
+        counts[f"性别:{gender}"] = Count(person, filter=Q(mediator__gender=gender), distinct=True)
+    counts[f"性别:{NOT_STATED}"] = Count(person, filter=Q(mediator__gender=""), distinct=True)
+    counts |= {f"年龄段:{label}": count for label, count in _legacy_age_band_counts(as_of).items()}
+    for category in PERSON_CATEGORIES:
+        counts[f"人员类别:{category}"] = Count(person, filter=Q(mediator__categories__contains=category), distinct=True)
+    return counts
+
+
+def composition(params: ReportParams) -> Report:
+    """Rule 14 (队伍结构, item 19): active mediators (any post active on the as-of day) per town/street
+    and for the district by 专兼职, 性别, 年龄段, 学历, 政治面貌 and each 人员类别, and the organizations
+    with a party organization. A person counts once per area (专职 if any full-time post there).
+    Eight GROUP BY queries whatever the roster's size."""
+    posts = (
+        params.scope(Membership.objects.active_on(params.as_of))
+        .annotate(town=town_expression("organization__area__"))
+        .order_by()
+    )
+    fixed = _legacy_fixed_counts(params.as_of)
+    by_town = {r["town"]: r for r in posts.values("town").annotate(**fixed)}
+    district = posts.aggregate(**fixed)
+    organizations = (
+        params.scope(Organization.objects.filter(_existing_on(params)))
+        .annotate(town=town_expression("area__"))
+        .values("town")
+        .annotate(organizations=Count("pk"), with_party_org=Count("pk", filter=Q(has_party_org=True)))
+        .order_by()
+    )
+    org_counts = {r["town"]: r for r in organizations}
+    labels = {
+        pk: name + ("（区级组织）" if level == AreaLevel.DISTRICT else "")
+        for pk, name, level in Area.objects.filter(pk__in=set(by_town) | set(org_counts))
+        .order_by()
+        .values_list("pk", "name", "level")
+    }
+    # towns by name, the district's own organizations last, then the whole district (unless scoped)
+    areas = sorted(labels, key=lambda pk: (labels[pk].endswith("（区级组织）"), labels[pk]))
+    whole = None if params.scoped else "全区"
+    rows = _legacy_composition_rows(posts, areas, labels, by_town, district, whole)
+    party = [{"area": labels[pk], **_only(org_counts[pk], PARTY_COLUMNS)} for pk in areas if pk in org_counts]
+    if whole:
+        party.append({"area": whole, **{k: sum(r[k] for r in party) for k in ("organizations", "with_party_org")}})
+    chart_area = whole or (labels[areas[0]] if areas else "")
+    charts = [
+        Chart(dim, [(r["value"], r["count"]) for r in rows if r["dimension"] == dim and r["area"] == chart_area])
+        for dim in DIMENSIONS
+    ]
+    return Report(
+        name="composition",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        columns=[Column("area", "区域"), Column("dimension", "维度"), Column("value", "类别"), Column("count", "人数")],
+        extra=[Table("party_organizations", "建立党组织的调解组织", PARTY_COLUMNS, party)],
+        charts=[chart for chart in charts if chart.bars],
+        sheets=[_dimension_sheet(dim, rows) for dim in DIMENSIONS] + [Table("party", "党组织", PARTY_COLUMNS, party)],
+        summary=[("在岗调解员", district["total"])],
+        notes=[
+            "在岗调解员：截至日期当天有任职（任职日期不晚于该日，离任日期为空或不早于该日）的人员；同一人在一个区域只计一次，"
+            "在该区域有专职任职的计为专职。在两个镇街任职的人在两个镇街各计一次，全区只计一次。",
+            "年龄按截至日期的周岁计算；出生日期未填的计入“未填”。人员类别可多选，各类别分别计数。",
+            "村（社区）计入所属镇街；区级组织（行业性专业性调委会、驻法院调解室等）单列。",
+        ]
+        + ([f"图表为{chart_area}的构成。"] if chart_area else []),
+    )
+
+
+def _legacy_composition_rows(posts, areas: list[int], labels: dict, by_town: dict, district: dict, whole: str | None):
+    """Long rows (area, dimension, value, count): the fixed dimensions from the counts already made,
+    学历 and 政治面貌 (free text) from one GROUP BY each per town and for the district."""
+    rows: list[dict] = []
+    for area, counts in [*[(labels[pk], by_town[pk]) for pk in areas if pk in by_town], (whole, district)]:
+        if area is None:
+            continue
+        full_time = counts["专兼职:专职"]
+        rows.append({"area": area, "dimension": "专兼职", "value": "专职", "count": full_time})
+        rows.append({"area": area, "dimension": "专兼职", "value": "兼职", "count": counts["total"] - full_time})
+        for key, count in counts.items():
+            if ":" in key and not key.startswith("专兼职"):
+                dimension, value = key.split(":", 1)
+                rows.append({"area": area, "dimension": dimension, "value": value, "count": count})
+    for dimension, field_name in (("学历", "mediator__education"), ("政治面貌", "mediator__political_status")):
+        per_town = posts.values("town", field_name).annotate(n=Count("mediator", distinct=True))
+        found = sorted((r["town"], r[field_name] or NOT_STATED, r["n"]) for r in per_town if r["town"] in labels)
+        rows += [{"area": labels[town], "dimension": dimension, "value": v, "count": n} for town, v, n in found]
+        if whole:
+            overall = posts.values(field_name).annotate(n=Count("mediator", distinct=True))
+            found_all = sorted((r[field_name] or NOT_STATED, r["n"]) for r in overall)
+            rows += [{"area": whole, "dimension": dimension, "value": v, "count": n} for v, n in found_all]
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    area_order = {labels[pk]: i for i, pk in enumerate(areas)} | {whole: len(areas)}
+    rows.sort(key=lambda r: (order[r["dimension"]], area_order[r["area"]]))  # stable: values keep their order
+    return rows

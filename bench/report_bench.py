@@ -56,6 +56,42 @@ COUNTED_PAYOUTS = "p.status IN ('待审核', '已审核', '已发放') AND p.per
 MONEY = """count(*), sum(p.amount), sum(p.amount) FILTER (WHERE p.status = '待审核'),
     sum(p.amount) FILTER (WHERE p.status = '已审核'), sum(p.amount) FILTER (WHERE p.status = '已发放')"""
 
+CATEGORIES = (
+    "党代表",
+    "人大代表",
+    "政协委员",
+    "五老人员",
+    "专业技术人员",
+    "城乡社区工作者",
+    "选调生",
+    "律师",
+    "志愿者",
+    "其他",
+)
+
+
+def born_before(years: int) -> str:
+    return f"(%(as_of)s::date - interval '{years} years')"
+
+
+def person_counts(count: str) -> str:
+    """Composition's counts per 性别, 年龄段 (whole years on the as-of day) and 人员类别 of the person p."""
+    conditions = ["p.gender = '男'", "p.gender = '女'", "p.gender = ''"]
+    conditions += [
+        f"p.birth_date <= %(as_of)s AND p.birth_date > {born_before(36)}",
+        f"p.birth_date <= {born_before(36)} AND p.birth_date > {born_before(46)}",
+        f"p.birth_date <= {born_before(46)} AND p.birth_date > {born_before(56)}",
+        f"p.birth_date <= {born_before(56)} AND p.birth_date > {born_before(61)}",
+        f"p.birth_date <= {born_before(61)}",
+        "p.birth_date IS NULL",
+    ]
+    conditions += [f"p.categories LIKE '%%{category}%%'" for category in CATEGORIES]
+    return ", ".join(f"{count} FILTER (WHERE {condition})" for condition in conditions)
+
+
+POSTS_AND_PEOPLE = f"""FROM registry_membership m JOIN registry_mediator p ON p.id = m.mediator_id
+    JOIN registry_organization o ON o.id = m.organization_id JOIN registry_area oa ON oa.id = o.area_id WHERE {ACTIVE}"""
+
 # Hand-written SQL per report: the same numbers the report shows (its rates' inputs and its rows).
 # Each entry: (label, sql, is_rate_query) — rate queries are what the dashboard needs.
 SQL: dict[str, list[tuple[str, str, bool]]] = {
@@ -160,6 +196,34 @@ SQL: dict[str, list[tuple[str, str, bool]]] = {
             "commendations",
             """SELECT extract(year FROM date), level, count(*) FROM branding_commendation
                WHERE date <= %(as_of)s GROUP BY 1, 2""",
+            False,
+        ),
+    ],
+    "composition": [
+        (
+            "district",
+            f"""SELECT p.education, p.political_status, count(*), count(*) FILTER (WHERE p.id IN (
+                   SELECT m.mediator_id FROM registry_membership m WHERE {FULL_TIME})), {person_counts("count(*)")}
+                FROM registry_mediator p WHERE p.id IN (SELECT m.mediator_id FROM registry_membership m WHERE {ACTIVE})
+                GROUP BY 1, 2""",
+            False,
+        ),
+        (
+            "towns",
+            f"""SELECT {TOWN_OF}, count(DISTINCT p.id), count(DISTINCT p.id) FILTER (WHERE m.employment = '专职'),
+                   {person_counts("count(DISTINCT p.id)")} {POSTS_AND_PEOPLE} GROUP BY 1""",
+            False,
+        ),
+        (
+            "towns by 学历 and by 政治面貌",
+            f"""SELECT {TOWN_OF}, p.education, p.political_status, count(DISTINCT p.id) {POSTS_AND_PEOPLE}
+                GROUP BY GROUPING SETS ((1, 2), (1, 3))""",
+            False,
+        ),
+        (
+            "party organizations",
+            f"""SELECT {TOWN_OF}, count(*), count(*) FILTER (WHERE o.has_party_org) FROM registry_organization o
+                JOIN registry_area oa ON oa.id = o.area_id WHERE {EXISTING} GROUP BY 1""",
             False,
         ),
     ],

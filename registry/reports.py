@@ -50,6 +50,7 @@ from registry.models import (
     HostUnit,
     HostUnitKind,
     KeyDepartment,
+    Mediator,
     Membership,
     Organization,
     TermStatus,
@@ -650,32 +651,33 @@ def _term_end_order() -> dict:
 
 NOT_STATED = "未填"
 DIMENSIONS = ("专兼职", "性别", "年龄段", "学历", "政治面貌", "人员类别")
+# 学历 and 政治面貌 are free text, counted per value as typed: the district's commonest values as
+# columns of the towns' query, any other (a messy import's variants) in a second, short one.
+FREE_TEXT = (("学历", "education"), ("政治面貌", "political_status"))
+FREE_TEXT_COLUMNS = 20
 
 
-def _age_band_counts(as_of: datetime.date) -> dict[str, Count]:
-    """One COUNT per age band of SPEC §2.14: an age is the whole years completed on the as-of day."""
-    counts = {}
+def _fixed_counts(as_of: datetime.date, full_time: Q, person: str = "", distinct: bool = False) -> dict[str, Count]:
+    """Active mediators per value of the dimensions whose values are known in advance. `person`
+    leads from the counted rows to the mediator ("mediator__" from posts, where a person with
+    two posts is counted once: `distinct`); `full_time` picks the rows that count as 专职."""
+
+    def count(condition: Q | None = None) -> Count:
+        return Count(f"{person}pk", filter=condition, distinct=distinct)
+
+    counts: dict[str, Count] = {"total": count(), "专兼职:专职": count(full_time)}
+    for gender in Gender.values:
+        counts[f"性别:{gender}"] = count(Q(**{f"{person}gender": gender}))
+    counts[f"性别:{NOT_STATED}"] = count(Q(**{f"{person}gender": ""}))
     for label, low, high in AGE_BANDS:
         # age ≥ low  <=>  born on or before the day `low` years earlier; age ≤ high  <=>  born after high+1 years
-        born = Q(mediator__birth_date__lte=term_end(as_of, -low)) & Q(
-            mediator__birth_date__gt=term_end(as_of, -(high + 1))
+        born = Q(**{f"{person}birth_date__lte": term_end(as_of, -low)}) & Q(
+            **{f"{person}birth_date__gt": term_end(as_of, -(high + 1))}
         )
-        counts[label] = Count("mediator", filter=born, distinct=True)
-    counts[NOT_STATED] = Count("mediator", filter=Q(mediator__birth_date__isnull=True), distinct=True)
-    return counts
-
-
-def _fixed_counts(as_of: datetime.date) -> dict[str, Count]:
-    """Distinct active mediators per value of the dimensions whose values are known in advance."""
-    person = "mediator"
-    counts: dict[str, Count] = {"total": Count(person, distinct=True)}
-    counts["专兼职:专职"] = Count(person, filter=Q(employment=Employment.FULL_TIME), distinct=True)
-    for gender in Gender.values:
-        counts[f"性别:{gender}"] = Count(person, filter=Q(mediator__gender=gender), distinct=True)
-    counts[f"性别:{NOT_STATED}"] = Count(person, filter=Q(mediator__gender=""), distinct=True)
-    counts |= {f"年龄段:{label}": count for label, count in _age_band_counts(as_of).items()}
+        counts[f"年龄段:{label}"] = count(born)
+    counts[f"年龄段:{NOT_STATED}"] = count(Q(**{f"{person}birth_date__isnull": True}))
     for category in PERSON_CATEGORIES:
-        counts[f"人员类别:{category}"] = Count(person, filter=Q(mediator__categories__contains=category), distinct=True)
+        counts[f"人员类别:{category}"] = count(Q(**{f"{person}categories__contains": category}))
     return counts
 
 
@@ -690,15 +692,15 @@ def composition(params: ReportParams) -> Report:
     """Rule 14 (队伍结构, item 19): active mediators (any post active on the as-of day) per town/street
     and for the district by 专兼职, 性别, 年龄段, 学历, 政治面貌 and each 人员类别, and the organizations
     with a party organization. A person counts once per area (专职 if any full-time post there).
-    Eight GROUP BY queries whatever the roster's size."""
-    posts = (
-        params.scope(Membership.objects.active_on(params.as_of))
-        .annotate(town=town_expression("organization__area__"))
-        .order_by()
-    )
-    fixed = _fixed_counts(params.as_of)
-    by_town = {r["town"]: r for r in posts.values("town").annotate(**fixed)}
-    district = posts.aggregate(**fixed)
+
+    Five queries whatever the roster's size: the district's counts from the people themselves
+    (nobody twice, so no DISTINCT), per 学历 × 政治面貌 pair; every town's counts in one GROUP BY
+    over the posts; the towns' rarer 学历/政治面貌 values; the organizations; the areas' names."""
+    posts = params.scope(Membership.objects.active_on(params.as_of)).order_by()
+    pairs, district = _district_counts(posts, params.as_of)
+    columns = {field: _commonest(pairs, field) for _, field in FREE_TEXT}
+    by_town, rare = _town_counts(posts, params.as_of, columns)
+    free_text = _free_text_counts(pairs, columns, by_town, rare)
     organizations = (
         params.scope(Organization.objects.filter(_existing_on(params)))
         .annotate(town=town_expression("area__"))
@@ -716,13 +718,14 @@ def composition(params: ReportParams) -> Report:
     # towns by name, the district's own organizations last, then the whole district (unless scoped)
     areas = sorted(labels, key=lambda pk: (labels[pk].endswith("（区级组织）"), labels[pk]))
     whole = None if params.scoped else "全区"
-    rows = _composition_rows(posts, areas, labels, by_town, district, whole)
+    by_dimension = _composition_rows(areas, labels, by_town, district, free_text, whole)
+    rows = [row for dimension in DIMENSIONS for row in by_dimension[dimension]]
     party = [{"area": labels[pk], **_only(org_counts[pk], PARTY_COLUMNS)} for pk in areas if pk in org_counts]
     if whole:
         party.append({"area": whole, **{k: sum(r[k] for r in party) for k in ("organizations", "with_party_org")}})
     chart_area = whole or (labels[areas[0]] if areas else "")
     charts = [
-        Chart(dim, [(r["value"], r["count"]) for r in rows if r["dimension"] == dim and r["area"] == chart_area])
+        Chart(dim, [(r["value"], r["count"]) for r in by_dimension[dim] if r["area"] == chart_area])
         for dim in DIMENSIONS
     ]
     return Report(
@@ -734,7 +737,8 @@ def composition(params: ReportParams) -> Report:
         columns=[Column("area", "区域"), Column("dimension", "维度"), Column("value", "类别"), Column("count", "人数")],
         extra=[Table("party_organizations", "建立党组织的调解组织", PARTY_COLUMNS, party)],
         charts=[chart for chart in charts if chart.bars],
-        sheets=[_dimension_sheet(dim, rows) for dim in DIMENSIONS] + [Table("party", "党组织", PARTY_COLUMNS, party)],
+        sheets=[_dimension_sheet(dim, by_dimension[dim]) for dim in DIMENSIONS]
+        + [Table("party", "党组织", PARTY_COLUMNS, party)],
         summary=[("在岗调解员", district["total"])],
         notes=[
             "在岗调解员：截至日期当天有任职（任职日期不晚于该日，离任日期为空或不早于该日）的人员；同一人在一个区域只计一次，"
@@ -750,31 +754,88 @@ def _only(values: dict, columns: list[Column]) -> dict:
     return {c.key: values[c.key] for c in columns if c.key in values}
 
 
-def _composition_rows(posts, areas: list[int], labels: dict, by_town: dict, district: dict, whole: str | None):
-    """Long rows (area, dimension, value, count): the fixed dimensions from the counts already made,
-    学历 and 政治面貌 (free text) from one GROUP BY each per town and for the district."""
-    rows: list[dict] = []
-    for area, counts in [*[(labels[pk], by_town[pk]) for pk in areas if pk in by_town], (whole, district)]:
-        if area is None:
-            continue
+def _district_counts(posts, as_of: datetime.date) -> tuple[list[dict], dict]:
+    """The district's counts, from the people holding `posts` (each person once: no DISTINCT),
+    per 学历 × 政治面貌 pair — and summed."""
+    people = Mediator.objects.filter(pk__in=posts.values("mediator")).order_by()
+    fixed = _fixed_counts(as_of, Q(pk__in=posts.filter(employment=Employment.FULL_TIME).values("mediator")))
+    pairs = list(people.values(*[field for _, field in FREE_TEXT]).annotate(**fixed))
+    return pairs, {key: sum(pair[key] for pair in pairs) for key in fixed}
+
+
+def _town_counts(posts, as_of: datetime.date, columns: dict[str, list[str]]) -> tuple[dict, list[dict]]:
+    """Each town's counts over its `posts` (a person with two posts there counted once: DISTINCT),
+    with one count per 学历/政治面貌 value in `columns`; and, per town and 学历 × 政治面貌 pair,
+    the people whose value of either is not among them."""
+    towns = posts.annotate(town=town_expression("organization__area__"))
+    counts = _fixed_counts(as_of, Q(employment=Employment.FULL_TIME), "mediator__", distinct=True)
+    for field, values in columns.items():
+        for i, value in enumerate(values):  # aliased by position: a value as typed need not make an SQL alias
+            counts[f"{field}:{i}"] = Count("mediator", filter=Q(**{f"mediator__{field}": value}), distinct=True)
+    by_town = {r["town"]: r for r in towns.values("town").annotate(**counts)}
+    rare = towns.exclude(**{f"mediator__{field}__in": values for field, values in columns.items()})
+    pairs = rare.values("town", *[f"mediator__{field}" for field in columns]).annotate(
+        n=Count("mediator", distinct=True)
+    )
+    return by_town, list(pairs)
+
+
+def _commonest(pairs: list[dict], field: str) -> list[str]:
+    """The district's FREE_TEXT_COLUMNS commonest values of `field` (ties by value)."""
+    counts: dict[str, int] = defaultdict(int)
+    for pair in pairs:
+        counts[pair[field]] += pair["total"]
+    return sorted(counts, key=lambda value: (-counts[value], value))[:FREE_TEXT_COLUMNS]
+
+
+def _free_text_counts(pairs: list[dict], columns: dict, by_town: dict, rare: list[dict]) -> dict[str, dict]:
+    """{dimension: {town, or None for the district: {value as typed: people}}} for 学历 and
+    政治面貌: the district's from its pairs, a town's from its columns and its rarer values (each
+    person has one value of each field, so counts per pair add up to counts per value)."""
+    result = {}
+    for dimension, field in FREE_TEXT:
+        per_area: dict = defaultdict(lambda: defaultdict(int))
+        for pair in pairs:
+            per_area[None][pair[field]] += pair["total"]
+        for town, counts in by_town.items():
+            for i, value in enumerate(columns[field]):
+                if counts[f"{field}:{i}"]:
+                    per_area[town][value] = counts[f"{field}:{i}"]
+        for row in rare:
+            if row[f"mediator__{field}"] not in columns[field]:
+                per_area[row["town"]][row[f"mediator__{field}"]] += row["n"]
+        result[dimension] = per_area
+    return result
+
+
+def _composition_rows(
+    areas: list[int], labels: dict, by_town: dict, district: dict, free_text: dict, whole: str | None
+) -> dict[str, list[dict]]:
+    """Long rows (area, dimension, value, count) per dimension, each list in the report's order:
+    the towns as `areas`, then the whole district unless scoped; the fixed dimensions' values in
+    their counts' order, 学历 and 政治面貌 sorted by value (an empty one read as 未填)."""
+    rows: dict[str, list[dict]] = {dimension: [] for dimension in DIMENSIONS}
+    counted = [(labels[pk], by_town[pk]) for pk in areas if pk in by_town] + ([(whole, district)] if whole else [])
+    for area, counts in counted:
         full_time = counts["专兼职:专职"]
-        rows.append({"area": area, "dimension": "专兼职", "value": "专职", "count": full_time})
-        rows.append({"area": area, "dimension": "专兼职", "value": "兼职", "count": counts["total"] - full_time})
+        rows["专兼职"].append({"area": area, "dimension": "专兼职", "value": "专职", "count": full_time})
+        rows["专兼职"].append(
+            {"area": area, "dimension": "专兼职", "value": "兼职", "count": counts["total"] - full_time}
+        )
         for key, count in counts.items():
-            if ":" in key and not key.startswith("专兼职"):
-                dimension, value = key.split(":", 1)
-                rows.append({"area": area, "dimension": dimension, "value": value, "count": count})
-    for dimension, field_name in (("学历", "mediator__education"), ("政治面貌", "mediator__political_status")):
-        per_town = posts.values("town", field_name).annotate(n=Count("mediator", distinct=True))
-        found = sorted((r["town"], r[field_name] or NOT_STATED, r["n"]) for r in per_town if r["town"] in labels)
-        rows += [{"area": labels[town], "dimension": dimension, "value": v, "count": n} for town, v, n in found]
-        if whole:
-            overall = posts.values(field_name).annotate(n=Count("mediator", distinct=True))
-            found_all = sorted((r[field_name] or NOT_STATED, r["n"]) for r in overall)
-            rows += [{"area": whole, "dimension": dimension, "value": v, "count": n} for v, n in found_all]
-    order = {d: i for i, d in enumerate(DIMENSIONS)}
-    area_order = {labels[pk]: i for i, pk in enumerate(areas)} | {whole: len(areas)}
-    rows.sort(key=lambda r: (order[r["dimension"]], area_order[r["area"]]))  # stable: values keep their order
+            dimension, _, value = key.partition(":")
+            if dimension in ("性别", "年龄段", "人员类别"):
+                rows[dimension].append({"area": area, "dimension": dimension, "value": value, "count": count})
+    for dimension, _ in FREE_TEXT:
+        per_area = free_text[dimension]
+        found = [(labels[pk], per_area[pk]) for pk in areas if pk in per_area] + (
+            [(whole, per_area[None])] if whole else []
+        )
+        for area, values in found:
+            rows[dimension] += [
+                {"area": area, "dimension": dimension, "value": v, "count": n}
+                for v, n in sorted((v or NOT_STATED, n) for v, n in values.items())
+            ]
     return rows
 
 
