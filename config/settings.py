@@ -123,6 +123,10 @@ if REPORTS_DATABASE_URL:
 # The dashboard's numbers are cached per (report, as-of date, scope) until the data changes;
 # this bounds an entry's life besides (registry.kernel.reporting.cache).
 REPORT_OVERVIEW_CACHE_SECONDS = envint("REPORT_OVERVIEW_CACHE_SECONDS", "600")
+# 0: the dashboard is always exact. N > 0 (a province or the nation, where the data changes every
+# second): it may show numbers up to N seconds old, labelled with their time, while a task
+# recomputes them — needs a cache the web servers and the task worker share (docs/performance.md).
+REPORT_OVERVIEW_STALE_SECONDS = envint("REPORT_OVERVIEW_STALE_SECONDS", "0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

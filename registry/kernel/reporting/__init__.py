@@ -287,6 +287,7 @@ class Overview:
     rates: list[Rate] | None
     summary: list[tuple[str, Any]] = field(default_factory=list)
     scope_label: str = "全区"
+    computed_at: datetime.datetime | None = None  # when its numbers were counted
 
 
 @dataclass(frozen=True)

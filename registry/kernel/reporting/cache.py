@@ -16,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.models import HistoricalChanges
 
@@ -71,19 +72,56 @@ def overview_key(name: str, params, version: str) -> str:
     return f"reports:overview:{name}:{hashlib.sha256(whole.encode()).hexdigest()}"
 
 
-def cached_overview(spec, params, version: str):
-    """The rates and headline numbers of one report, from the cache when the data is unchanged."""
-    from registry.kernel.reporting import Overview, run_report, scope_label
+LATEST = "latest"  # the version slot of the newest entry whatever the data version (stale mode)
 
-    key = overview_key(spec.name, params, version)
-    found = cache.get(key)
+
+def cached_overview(spec, params, version: str):
+    """The rates and headline numbers of one report, from the cache when the data is unchanged.
+
+    With REPORT_OVERVIEW_STALE_SECONDS = N > 0, a changed version does not wait for the count:
+    the newest entry is shown while it is at most N seconds old (labelled with its time) and a
+    task recomputes it for the next view; an older one is recomputed while the reader waits."""
+    found = cache.get(overview_key(spec.name, params, version))
     if found is not None:
         return found
+    stale_seconds = getattr(settings, "REPORT_OVERVIEW_STALE_SECONDS", 0)
+    if stale_seconds:
+        latest = cache.get(overview_key(spec.name, params, LATEST))
+        if latest is not None and (timezone.now() - latest.computed_at).total_seconds() <= stale_seconds:
+            refresh_later(spec, params, stale_seconds)
+            return latest
+    return compute_overview(spec, params, version)
+
+
+def compute_overview(spec, params, version: str):
+    """Count one report's overview now and cache it under `version` (and as the newest entry)."""
+    from registry.kernel.reporting import Overview, run_report, scope_label
+
     if spec.overview:
         overview = import_string(spec.overview)(params)
     else:
         report = run_report(spec.name, params)
         overview = Overview(rates=report.rates, summary=report.summary)
     overview.scope_label = scope_label(params.user, params.town)
-    cache.set(key, overview, getattr(settings, "REPORT_OVERVIEW_CACHE_SECONDS", 600))
+    overview.computed_at = timezone.now()
+    lifetime = getattr(settings, "REPORT_OVERVIEW_CACHE_SECONDS", 600)
+    cache.set(overview_key(spec.name, params, version), overview, lifetime)
+    if getattr(settings, "REPORT_OVERVIEW_STALE_SECONDS", 0):
+        cache.set(overview_key(spec.name, params, LATEST), overview, None)
     return overview
+
+
+def refresh_later(spec, params, stale_seconds: int) -> None:
+    """Queue one recount of this overview (a second view meanwhile queues nothing)."""
+    from registry.kernel.reporting.tasks import refresh_overview
+
+    queued = overview_key(spec.name, params, "queued")
+    if cache.add(queued, 1, stale_seconds):
+        refresh_overview.enqueue(
+            spec.name,
+            params.as_of.isoformat(),
+            params.year,
+            params.user.pk if params.user is not None else None,
+            params.town.pk if params.town is not None else None,
+            params.kind or "",
+        )

@@ -166,7 +166,12 @@ def dashboard_view(request):
             panels.append({"spec": spec, "error": "该报表暂时无法生成，请联系管理员。"})
             continue
         panels.append({"spec": spec, "report": report, "bars": rate_bars(report)})
+    counted = [panel["report"].computed_at for panel in panels if getattr(panel.get("report"), "computed_at", None)]
     context.update(
-        panels=panels, params=params, query=request.GET.urlencode(), scope=scope_label(request.user, params.town)
+        panels=panels,
+        params=params,
+        query=request.GET.urlencode(),
+        scope=scope_label(request.user, params.town),
+        counted_at=min(counted, default=None),  # the oldest panel's count: what the page can vouch for
     )
     return render(request, "reports/dashboard.html", context)
