@@ -88,6 +88,32 @@ def place(district):
     return report_district.build(district)
 
 
+# What the measures must not build: the reports' rows, one per organization, area or person
+# (at national scale they would take gigabytes; the measures are counted by town in SQL).
+ROW_BUILDERS = [
+    "registry.reports.staffing",
+    "registry.reports._staffing_rows",
+    "registry.reports.committees",
+    "registry.reports._committee_rows",
+    "registry.reports.terms",
+    "branding.reports.brands",
+]
+
+
+def test_the_measures_read_no_report_rows(place, monkeypatch):
+    from registry.kernel.reporting import LazyRows
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the scorecard read a report's rows")
+
+    for name in ROW_BUILDERS:
+        monkeypatch.setattr(name, refuse)
+    monkeypatch.setattr(LazyRows, "__iter__", refuse)
+    monkeypatch.setattr(LazyRows, "__getitem__", refuse)
+    card = run_report("scorecard", ReportParams(as_of=D(2022, 12, 31), year=2022))
+    assert [r["area"] for r in card.rows] == ["新山村街道", "跃进村街道", "大渡口区（全区）"]
+
+
 def test_targets_follow_the_year(place):
     def town_a(year):
         card = run_report("scorecard", ReportParams(as_of=D(year, 12, 31), year=year))
