@@ -16,7 +16,7 @@ from branding.policy import BRAND_TARGET_COUNT, brand_target_count, brand_target
 from registry.kernel.pinyin import sort_key
 from registry.kernel.reporting import DISTRICT_SCOPE, Column, Rate, Report, ReportParams, Table
 from registry.kernel.reporting.scorecard import DISTRICT, Measure, count_score
-from registry.models import TOWN_LEVELS, Area
+from registry.models import TOWN_LEVELS, Area, town_expression
 
 CATEGORY = "已命名品牌调解工作室"
 STATUSES = StudioStatus.values
@@ -152,12 +152,19 @@ def brands(params: ReportParams) -> Report:
 
 def scorecard_measures(params: ReportParams) -> list[Measure]:
     """Brands in the yearly assessment: a town's recognized studios count towards the district's
-    target (no target of their own); the district row carries the target count."""
-    report = brands(params)
+    target (no target of their own); the district row carries the target count. The brands
+    report's "recognized on the day", counted by GROUP BY town (one query, and one for the towns)."""
+    recognized = (
+        Studio.objects.filter(recognized_on(params.as_of))
+        .annotate(town=town_expression("organization__area__", "name"))  # the report's Area.town
+        .values("town")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    towns = {row["town"]: row["n"] for row in recognized}
     measure = Measure("已命名品牌工作室", "count")
-    towns: Counter = Counter(row["area"] for row in report.rows if row["status"] == StudioStatus.RECOGNIZED)
     for town in Area.objects.filter(level__in=TOWN_LEVELS).values_list("name", flat=True):
         measure.values[town] = count_score(towns.get(town, 0), None)
-    rate = report.rates[0]
+    rate = brand_rate(sum(towns.values()), params.year)
     measure.values[DISTRICT] = count_score(rate.meeting, rate.total if rate.target is not None else None)
     return [measure]

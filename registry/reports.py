@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Greatest
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -81,6 +81,7 @@ from registry.policy import (
     CoverageCategory,
     RateCategory,
     quota_expression,
+    short_of_quota,
     shortfall_expression,
     staffing_shortfall,
 )
@@ -853,65 +854,96 @@ def _dimension_sheet(dimension: str, rows: list[dict]) -> Table:
 # ---------------------------------------------------------------- rule 13: the yearly assessment
 
 
+def _with_committee(params: ReportParams, kind: str) -> QuerySet:
+    """The areas with a committee of `kind` set up by the as-of date (SPEC §2.4: "has a committee
+    of its level"), as a subquery of area ids."""
+    return Organization.objects.filter(_existing_on(params), kind=kind).values("area_id")
+
+
 def scorecard_measures(params: ReportParams) -> list[Measure]:
-    """The roster's measures of the yearly assessment, read off the staffing, committees and terms
-    reports (district-wide `params`): each town's own committee, its villages' committees, its
-    stationed rooms, its expired terms — and the same over the whole district."""
-    staffing_rows = _staffing_rows(params, list(_staffing_organizations(params)))
-    committee_rows = committees(params).rows
-    term_rows = terms(params).rows
+    """The roster's measures of the yearly assessment (district-wide `params`): each town's own
+    committee, its villages' committees, its stationed rooms, its expired terms — and the same
+    over the whole district.
+
+    The staffing, committees and terms reports' rules, counted by GROUP BY town in three queries:
+    what reaches Python is a few counts per town, never a row per organization or area. The
+    district's counts are the towns' summed (each organization and area counts under one town)."""
+    tally: dict[str, Counter] = defaultdict(Counter)  # town name (or DISTRICT) -> counts
+
+    def add(town: str, **counts: int) -> None:
+        tally[town].update(counts)
+        tally[DISTRICT].update(counts)
+
+    stationed = STAFFING_CATEGORIES[RateCategory.STATIONED_ROOMS]
+    measured = Organization.objects.filter(_existing_on(params), kind__in=[Kind.TOWN, *stationed])
+    # The staffing report's "no shortfall", as an uncorrelated IN: the posts are counted once, in
+    # one GROUP BY (with_full_time(per_row=True) would repeat its correlated count per reference).
+    staffed = measured.with_full_time(params.as_of).exclude(short_of_quota("full_time_count")).values("pk")
+    staffing_counts = (
+        measured.annotate(town=town_expression("area__", "name"))
+        .values("town", "kind")
+        .annotate(n=Count("pk"), staffed=Count("pk", filter=Q(pk__in=staffed)))
+        .order_by()
+    )
+    for row in staffing_counts:
+        key = "own" if row["kind"] == Kind.TOWN else "rooms"
+        add(row["town"], **{key: row["n"], f"{key}_staffed": row["staffed"]})
+
+    village = Q(level__in=VILLAGE_LEVELS)
+    area_counts = (
+        Area.objects.filter(level__in=[*TOWN_LEVELS, *VILLAGE_LEVELS])
+        .annotate(town=town_expression("", "name"))  # the committees report's town of an area
+        .values("town")
+        .annotate(
+            towns=Count("pk", filter=Q(level__in=TOWN_LEVELS)),
+            villages=Count("pk", filter=village),
+            with_committee=Count("pk", filter=village & Q(pk__in=_with_committee(params, Kind.VILLAGE))),
+        )
+        .order_by()
+    )
+    towns = []
+    for row in area_counts:
+        add(row["town"], villages=row["villages"], with_committee=row["with_committee"])
+        if row["towns"]:
+            towns.append(row["town"])
+    towns.append(DISTRICT)
+
+    expired_counts = (
+        Organization.objects.filter(_existing_on(params), kind__in=COMMITTEE_KINDS)
+        .with_term_status(params.as_of, years=TERM_YEARS, warning_days=TERM_WARNING_DAYS)
+        .filter(term_status=TermStatus.EXPIRED)
+        .annotate(town=town_expression("area__", "name"))
+        .values("town")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in expired_counts:
+        add(row["town"], expired=row["n"])
+
     staffing_targets = in_force(STAFFING_TARGETS, params.year)
+    own_target = staffing_targets.get(Kind.TOWN)
     committee_target = in_force(COMMITTEE_TARGETS, params.year).get(RateCategory.VILLAGE)
     expired_allowed = in_force(TERM_TARGETS, params.year).get(TermStatus.EXPIRED)
 
-    def by_town(rows: list[dict], keep) -> dict[str, list[dict]]:
-        grouped: dict[str, list[dict]] = defaultdict(list)
-        for row in rows:
-            if keep(row):
-                grouped[row["town"]].append(row)
-                grouped[DISTRICT].append(row)
-        return grouped
-
-    stationed = STAFFING_CATEGORIES[RateCategory.STATIONED_ROOMS]
-    own = by_town(staffing_rows, lambda r: r["kind"] == Kind.TOWN)
-    rooms_ = by_town(staffing_rows, lambda r: r["kind"] in stationed)
-    villages = by_town(committee_rows, lambda r: r["category"] == RateCategory.VILLAGE)
-    expired = by_town(term_rows, lambda r: r["status"] == TermStatus.EXPIRED)
-    towns = [r["area"] for r in committee_rows if r["category"] == RateCategory.TOWN] + [DISTRICT]
-
-    def met_score(rows: list[dict], ok, target) -> Score:
-        score = rate_score(sum(1 for r in rows if ok(r)), len(rows), target)
-        if not rows and target is not None:  # a town without its own committee fails, it is not "nothing to measure"
-            return Score(0.0, float(target), False, "未建立")
-        return score
+    def own_score(counts: Counter) -> Score:
+        # a town without its own committee fails, it is not "nothing to measure"
+        if not counts["own"] and own_target is not None:
+            return Score(0.0, float(own_target), False, "未建立")
+        return rate_score(counts["own_staffed"], counts["own"], own_target)
 
     return [
-        Measure(
-            "本级调委会专职配备",
-            "rate",
-            {
-                t: met_score(own.get(t, []), lambda r: not r["shortfall"], staffing_targets.get(Kind.TOWN))
-                for t in towns
-            },
-        ),
+        Measure("本级调委会专职配备", "rate", {t: own_score(tally[t]) for t in towns}),
         Measure(
             "村（社区）调委会建成率",
             "rate",
-            {
-                t: rate_score(
-                    sum(r["has_committee"] for r in villages.get(t, [])), len(villages.get(t, [])), committee_target
-                )
-                for t in towns
-            },
+            {t: rate_score(tally[t]["with_committee"], tally[t]["villages"], committee_target) for t in towns},
         ),
         Measure(
             "派驻调解室专职配备率",
             "rate",
             {
                 t: rate_score(
-                    sum(not r["shortfall"] for r in rooms_.get(t, [])),
-                    len(rooms_.get(t, [])),
-                    staffing_targets.get(RateCategory.STATIONED_ROOMS),
+                    tally[t]["rooms_staffed"], tally[t]["rooms"], staffing_targets.get(RateCategory.STATIONED_ROOMS)
                 )
                 for t in towns
             },
@@ -919,7 +951,7 @@ def scorecard_measures(params: ReportParams) -> list[Measure]:
         Measure(
             "任期已届满的调委会",
             "count",
-            {t: count_score(len(expired.get(t, [])), expired_allowed, at_most=True) for t in towns},
+            {t: count_score(tally[t]["expired"], expired_allowed, at_most=True) for t in towns},
             lower_is_better=True,
         ),
     ]
@@ -1120,12 +1152,11 @@ def experts_overview(params: ReportParams) -> Overview:
 
 def committees_overview(params: ReportParams) -> Overview:
     """Rule 4 without rows: one aggregate over the towns/streets and villages/communities."""
-    committee = Organization.objects.filter(_existing_on(params), area=OuterRef("pk"))
     sums = {}
     for category, (levels, kind) in COMMITTEE_CATEGORIES.items():
         at_level = Q(level__in=levels)
         sums[f"{category}:total"] = Count("pk", filter=at_level)
-        sums[f"{category}:meeting"] = Count("pk", filter=at_level & Q(Exists(committee.filter(kind=kind))))
+        sums[f"{category}:meeting"] = Count("pk", filter=at_level & Q(pk__in=_with_committee(params, kind)))
     levels = [level for levels, _ in COMMITTEE_CATEGORIES.values() for level in levels]
     counts = params.scope(Area.objects.filter(level__in=levels)).aggregate(**sums)
     targets = in_force(COMMITTEE_TARGETS, params.year)

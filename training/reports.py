@@ -267,9 +267,10 @@ def training(params: ReportParams) -> Report:
 
 
 def scorecard_measures(params: ReportParams) -> list[Measure]:
-    """Training's measures of the yearly assessment, read off the training report (district-wide
-    `params`): sessions held against the sessions required, and the share of active mediators
-    trained in the year (no target: the plan sets none)."""
+    """Training's measures of the yearly assessment, read off the training report's counts
+    (district-wide `params`): sessions held against the sessions required, and the share of active
+    mediators trained in the year (no target: the plan sets none). Those counts are the report's
+    GROUP BY queries; its lists of people are LazyRows, left unread here."""
     report = training(params)
     summary = dict(report.summary)
     held, trained = Measure("集中培训次数", "count"), Measure("在岗调解员参训率", "rate")

@@ -1,8 +1,10 @@
 """The yearly assessment's measures (SPEC §2.13), contributed by each app through the
 SCORECARD_MEASURES hook: `f(params) -> list[Measure]`, called with district-wide params.
 
-A measure is read off the app's own report (the rows it already returns, grouped by town),
-so the scorecard never re-derives a rule.
+A measure is counted by GROUP BY town in SQL with the rule's own helpers — the expressions
+and querysets its report uses — so the scorecard never re-derives a rule, and never reads a
+report's rows (one per organization, area or person): a few counts per town reach Python,
+whatever the roster's size.
 """
 
 from __future__ import annotations
