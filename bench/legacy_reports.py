@@ -24,12 +24,15 @@ from registry.kernel.reporting import Chart, Column, Rate, Report, ReportParams,
 from registry.models import (
     COMMITTEE_KINDS,
     PERSON_CATEGORIES,
+    ROOM_HOST_KIND,
     TOWN_LEVELS,
     VILLAGE_LEVELS,
     Area,
     AreaLevel,
     Employment,
     Gender,
+    HostUnit,
+    HostUnitKind,
     Membership,
     Organization,
     TermStatus,
@@ -41,6 +44,8 @@ from registry.models import OrganizationKind as Kind
 from registry.policy import (
     AGE_BANDS,
     COMMITTEE_TARGETS,
+    POLICE_OFFICER_THRESHOLD,
+    ROOM_TARGETS,
     STAFFING_CATEGORIES,
     STAFFING_QUOTAS,
     STAFFING_TARGETS,
@@ -56,12 +61,14 @@ from registry.reports import (
     NOT_STATED,
     ORG_LINK,
     PARTY_COLUMNS,
+    ROOM_ORDER,
     TERM_ORDER,
     _candidates_text,
     _dimension_sheet,
     _existing_on,
     _only,
     _rate,
+    _room_kind_expression,
 )
 from subsidies.models import PayoutKind
 from subsidies.reports import COLUMNS, _budgets, _money_sums, _payouts, _row, _summary, _total_row, _with_budget
@@ -69,7 +76,7 @@ from training.models import ORGANIZER_LEVELS, Attendance, TrainingSession
 from training.policy import TRAINING_PER_YEAR
 from training.reports import DISTRICT_CATEGORY, MEDIATOR_LINK, TOWN_CATEGORY, category_of, year_window
 
-REPORTS = ["training", "committees", "subsidies", "staffing", "terms", "composition"]
+REPORTS = ["training", "committees", "subsidies", "staffing", "terms", "composition", "rooms"]
 
 # ---------------------------------------------------------------- training (training/reports.py)
 
@@ -688,4 +695,79 @@ def _legacy_composition_rows(posts, areas: list[int], labels: dict, by_town: dic
     order = {d: i for i, d in enumerate(DIMENSIONS)}
     area_order = {labels[pk]: i for i, pk in enumerate(areas)} | {whole: len(areas)}
     rows.sort(key=lambda r: (order[r["dimension"]], area_order[r["area"]]))  # stable: values keep their order
+    return rows
+
+
+# ---------------------------------------------------------------- rooms (registry/reports.py)
+
+
+def rooms(params: ReportParams) -> Report:
+    """Rule 5: the share of host units (courts, petition halls, police stations with
+    ≥ 20 officers) that host a stationed room of the matching kind."""
+    rows = _legacy_room_rows(params)
+    order = list(ROOM_ORDER)
+    rows.sort(key=lambda r: (order.index(r["category"]), sort_key(r["town"]), sort_key(r["host_unit"])))
+    targets = in_force(ROOM_TARGETS, params.year)
+    rates = [
+        _rate(kind, [r for r in rows if r["category"] == kind and r["counted"]], lambda r: r["has_room"], targets)
+        for kind in ROOM_ORDER
+        if params.kind in (None, "", kind)
+    ]
+    return Report(
+        name="rooms",
+        title="",
+        as_of=params.as_of,
+        year=params.year,
+        rows=rows,
+        rates=rates,
+        columns=[
+            Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
+            Column("host_kind", "单位类型"),
+            Column("area", "所属区划"),
+            Column("officer_count", "警力人数"),
+            Column("counted", "计入覆盖率"),
+            Column("room", "调解室", **ORG_LINK),
+            Column("has_room", "已设调解室"),
+        ],
+        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
+        notes=[
+            f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
+            "某类单位总数为0时，覆盖率按100%计。",
+        ],
+    )
+
+
+def _legacy_room_rows(params: ReportParams) -> list[dict]:
+    """A row per host unit in scope, with the room of the matching kind it hosts, if any."""
+    host_kinds = [host for kind, host in ROOM_HOST_KIND.items() if params.kind in (None, "", kind)]
+    room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
+    matching = room.filter(kind=OuterRef("room_kind"))
+    units = (
+        params.scope(HostUnit.objects.filter(kind__in=host_kinds))
+        .annotate(
+            room_kind=_room_kind_expression(),
+            room_name=Subquery(matching.order_by("name").values("name")[:1]),
+            room_id=Subquery(matching.order_by("name").values("pk")[:1]),
+        )
+        .select_related("area__parent")
+        .order_by("name")
+    )
+    rows = []
+    for unit in units:
+        counted = unit.kind != HostUnitKind.POLICE or (unit.officer_count or 0) >= POLICE_OFFICER_THRESHOLD
+        rows.append(
+            {
+                "host_unit": unit.name,
+                "host_unit_id": unit.pk,
+                "host_kind": unit.kind,
+                "category": unit.room_kind,
+                "area": unit.area.name,
+                "town": unit.area.town.name,
+                "officer_count": unit.officer_count,
+                "counted": counted,
+                "room": unit.room_name or "",
+                "organization_id": unit.room_id,
+                "has_room": unit.room_id is not None,
+            }
+        )
     return rows

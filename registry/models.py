@@ -241,6 +241,7 @@ def town_expression(prefix: str = "", field: str = "id") -> Case:
 
 class HostUnit(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
+    name_pinyin = PinyinField("名称拼音", max_length=800)  # the rooms report's order, in SQL
     kind = models.CharField("单位类型", max_length=10, choices=HostUnitKind.choices)
     area = models.ForeignKey(Area, verbose_name="所属区划", on_delete=models.PROTECT, related_name="host_units")
     officer_count = models.PositiveIntegerField("警力人数", null=True, blank=True, help_text="派出所填写")
@@ -291,7 +292,10 @@ class OrganizationQuerySet(ScopedQuerySet):
         only the page's rows are counted (and the list's COUNT(*) needs no join).
         """
         if not per_row:
-            return self.annotate(full_time_count=models.Count("memberships", filter=full_time_on(day, "memberships__")))
+            # the posts filtered in the join itself, so the GROUP BY reads the full-time posts of the
+            # day, not every post (nation-wide: 412,000 rows instead of 3.4 million, 5.2 s → see docs)
+            posts = models.FilteredRelation("memberships", condition=full_time_on(day, "memberships__"))
+            return self.annotate(full_time_posts=posts).annotate(full_time_count=models.Count("full_time_posts"))
         posts = (
             Membership.objects.filter(full_time_on(day), organization=OuterRef("pk"))
             .order_by()

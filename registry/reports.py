@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from registry.kernel import hooks
-from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import (
     DISTRICT_SCOPE,
@@ -380,23 +379,18 @@ ROOM_ORDER = (Kind.COURT_ROOM, Kind.PETITION_ROOM, Kind.POLICE_ROOM)  # SPEC §2
 
 def rooms(params: ReportParams) -> Report:
     """Rule 5: the share of host units (courts, petition halls, police stations with
-    ≥ 20 officers) that host a stationed room of the matching kind."""
-    rows = _room_rows(params)
-    order = list(ROOM_ORDER)
-    rows.sort(key=lambda r: (order.index(r["category"]), sort_key(r["town"]), sort_key(r["host_unit"])))
-    targets = in_force(ROOM_TARGETS, params.year)
-    rates = [
-        _rate(kind, [r for r in rows if r["category"] == kind and r["counted"]], lambda r: r["has_room"], targets)
-        for kind in ROOM_ORDER
-        if params.kind in (None, "", kind)
-    ]
+    ≥ 20 officers) that host a stationed room of the matching kind.
+
+    Rates and headline numbers are the overview's aggregates; the rows are ordered in SQL (room
+    kind as in SPEC, town, host unit by pinyin) and streamed."""
+    overview = rooms_overview(params)
     return Report(
         name="rooms",
         title="",
         as_of=params.as_of,
         year=params.year,
-        rows=rows,
-        rates=rates,
+        rows=queryset_rows(_room_units(params), _room_row),
+        rates=overview.rates,
         columns=[
             Column("host_unit", "派驻单位", link="admin:registry_hostunit_change", link_key="host_unit_id"),
             Column("host_kind", "单位类型"),
@@ -406,7 +400,7 @@ def rooms(params: ReportParams) -> Report:
             Column("room", "调解室", **ORG_LINK),
             Column("has_room", "已设调解室"),
         ],
-        summary=[("未设调解室的派驻单位（计入覆盖率）", sum(r["counted"] and not r["has_room"] for r in rows))],
+        summary=overview.summary,
         notes=[
             f"警力不足{POLICE_OFFICER_THRESHOLD}人（或未填警力人数）的派出所不计入覆盖率，仅列出备查。",
             "某类单位总数为0时，覆盖率按100%计。",
@@ -414,40 +408,41 @@ def rooms(params: ReportParams) -> Report:
     )
 
 
-def _room_rows(params: ReportParams) -> list[dict]:
-    """A row per host unit in scope, with the room of the matching kind it hosts, if any."""
+def _room_units(params: ReportParams):
+    """Every host unit in scope with the room of the matching kind it hosts, if any, in the report's order."""
     host_kinds = [host for kind, host in ROOM_HOST_KIND.items() if params.kind in (None, "", kind)]
     room = params.scope(Organization.objects.filter(_existing_on(params), host_unit=OuterRef("pk")))
-    matching = room.filter(kind=OuterRef("room_kind"))
-    units = (
+    matching = room.filter(kind=OuterRef("room_kind")).order_by("name")
+    return (
         params.scope(HostUnit.objects.filter(kind__in=host_kinds))
         .annotate(
             room_kind=_room_kind_expression(),
-            room_name=Subquery(matching.order_by("name").values("name")[:1]),
-            room_id=Subquery(matching.order_by("name").values("pk")[:1]),
+            room_name=Subquery(matching.values("name")[:1]),
+            room_id=Subquery(matching.values("pk")[:1]),
+            town=town_expression("area__", "name"),
+            town_pinyin=town_expression("area__", "name_pinyin"),
+            room_order=_in_order("room_kind", [kind.value for kind in ROOM_ORDER]),
         )
-        .select_related("area__parent")
-        .order_by("name")
+        .values("pk", "name", "kind", "officer_count", "area__name", "town", "room_kind", "room_name", "room_id")
+        .order_by("room_order", "town_pinyin", "name_pinyin", "name")
     )
-    rows = []
-    for unit in units:
-        counted = unit.kind != HostUnitKind.POLICE or (unit.officer_count or 0) >= POLICE_OFFICER_THRESHOLD
-        rows.append(
-            {
-                "host_unit": unit.name,
-                "host_unit_id": unit.pk,
-                "host_kind": unit.kind,
-                "category": unit.room_kind,
-                "area": unit.area.name,
-                "town": unit.area.town.name,
-                "officer_count": unit.officer_count,
-                "counted": counted,
-                "room": unit.room_name or "",
-                "organization_id": unit.room_id,
-                "has_room": unit.room_id is not None,
-            }
-        )
-    return rows
+
+
+def _room_row(unit: dict) -> dict:
+    counted = unit["kind"] != HostUnitKind.POLICE or (unit["officer_count"] or 0) >= POLICE_OFFICER_THRESHOLD
+    return {
+        "host_unit": unit["name"],
+        "host_unit_id": unit["pk"],
+        "host_kind": unit["kind"],
+        "category": unit["room_kind"],
+        "area": unit["area__name"],
+        "town": unit["town"],
+        "officer_count": unit["officer_count"],
+        "counted": counted,
+        "room": unit["room_name"] or "",
+        "organization_id": unit["room_id"],
+        "has_room": unit["room_id"] is not None,
+    }
 
 
 def _room_kind_expression() -> Case:

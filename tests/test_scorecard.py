@@ -157,3 +157,15 @@ def test_xlsx_is_a_printable_page_per_town(place):
     titles = [c.value for (c,) in sheet.iter_rows(max_col=1) if c.value and "年度人民调解工作考核" in str(c.value)]
     assert titles[0] == "2022年度人民调解工作考核 · 新山村街道"
     assert "截至日期：2022-12-31" in sheet["A2"].value and "生成时间：" in sheet["A2"].value
+
+
+def test_the_page_is_paged_like_every_report(place, users, client_as, monkeypatch):
+    """Thousands of towns (a province, the nation) would make one page of every row: the scorecard's
+    page shows PAGE_SIZE rows at a time, in the report's order, and says how many there are."""
+    monkeypatch.setattr("registry.kernel.reporting.views.PAGE_SIZE", 1)
+    client = client_as(users.bureau)
+    first = client.get("/reports/scorecard/", {"year": 2022}).content.decode()
+    second = client.get("/reports/scorecard/", {"year": 2022, "page": 2}).content.decode()
+    assert 'data-area="新山村街道"' in first and 'data-area="跃进村街道"' not in first
+    assert 'data-area="跃进村街道"' in second and 'data-area="新山村街道"' not in second
+    assert "第 2 / 3 页（共 3 行）" in second and "下一页" in second

@@ -152,3 +152,22 @@ def test_a_page_never_reads_every_row(place, users, client_as, monkeypatch, name
         assert sorted(linked, key=lambda name: html.index(f">{name}</a>")) == [
             r["organization"] for r in by_full_time[:3]
         ]
+
+
+def test_with_thousands_of_towns_the_town_filter_is_typed(place, users, client_as, monkeypatch):
+    """A province or the nation has tens of thousands of towns/streets: the 镇街 filter becomes a
+    name typed in (a list of them all would cost every page seconds); links carrying the pk still work,
+    and a name outside the reader's scope is refused like an unknown one."""
+    monkeypatch.setattr("registry.kernel.reporting.forms.TOWN_SELECT_LIMIT", 1)
+    bureau = client_as(users.bureau)
+    html = bureau.get("/reports/staffing/", {"year": 2021, "town": "跃进村街道"}).content.decode()
+    assert '<select name="town"' not in html and 'name="town"' in html
+    assert "跃进二派出所调解室" in html and ">新山村街道人民调解委员会</a>" not in html
+    by_pk = bureau.get("/reports/staffing/", {"year": 2021, "town": place.b.pk}).content.decode()
+    assert "跃进二派出所调解室" in by_pk and ">新山村街道人民调解委员会</a>" not in by_pk
+    unknown = bureau.get("/reports/staffing/", {"year": 2021, "town": "不存在街道"})
+    assert unknown.status_code == 400 and "没有名为“不存在街道”的镇街" in unknown.content.decode()
+    users.clerk_a.refresh_from_db()
+    monkeypatch.setattr("registry.kernel.reporting.forms.TOWN_SELECT_LIMIT", 0)
+    other = client_as(users.clerk_a).get("/reports/staffing/", {"year": 2021, "town": "跃进村街道"})
+    assert other.status_code == 400 and "不在您的权限范围内" in other.content.decode()

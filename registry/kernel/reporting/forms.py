@@ -12,6 +12,29 @@ from registry.kernel.reporting import ReportParams, ReportSpec, resolve_period
 from registry.kernel.scope import scope_areas
 from registry.models import TOWN_LEVELS, Area
 
+TOWN_SELECT_LIMIT = 300  # more towns/streets than this: the 镇街 filter is typed, not picked from a list
+
+
+class TownByName(forms.CharField):
+    """The 镇街 filter as a name typed in (its pk, as links carry it, is read too)."""
+
+    def __init__(self, towns):
+        self.towns = towns
+        super().__init__(label="所属镇街", required=False, help_text="输入镇街全称；留空为全部（权限范围内）")
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Area) else value
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        found = self.towns.filter(pk=int(value)) if value.isdigit() else self.towns.filter(name=value)
+        town = found.first()
+        if town is None:
+            raise forms.ValidationError(f"没有名为“{value}”的镇街，或不在您的权限范围内；请输入镇街全称。")
+        return town
+
 
 class ReportFilterForm(forms.Form):
     town = forms.ModelChoiceField(
@@ -35,6 +58,9 @@ class ReportFilterForm(forms.Form):
         if areas is not None:
             towns = towns.filter(pk__in=areas)
         self.fields["town"].queryset = towns
+        if len(towns[: TOWN_SELECT_LIMIT + 1]) > TOWN_SELECT_LIMIT:
+            # a province or the nation: thousands of options would cost the page seconds; the town is typed
+            self.fields["town"] = TownByName(towns)
         if spec is None or not spec.kinds:
             del self.fields["kind"]
         else:
