@@ -56,6 +56,7 @@ COUNTED_PAYOUTS = "p.status IN ('待审核', '已审核', '已发放') AND p.per
 MONEY = """count(*), sum(p.amount), sum(p.amount) FILTER (WHERE p.status = '待审核'),
     sum(p.amount) FILTER (WHERE p.status = '已审核'), sum(p.amount) FILTER (WHERE p.status = '已发放')"""
 
+# written out, like the quotas above: the reference SQL states the rules itself, not through the code it checks
 CATEGORIES = (
     "党代表",
     "人大代表",
