@@ -12,8 +12,8 @@ import datetime
 import io
 from collections import Counter, defaultdict
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Greatest
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -1079,7 +1079,7 @@ def staffing_overview(params: ReportParams) -> Overview:
             group, key = Q(kind=kind, full_time_designated=designated), f"{kind}:{designated}"
             sums[f"{key}:total"] = Count("pk", filter=group)
             sums[f"{key}:meeting"] = Count("pk", filter=group & Q(full_time_count__gte=quota))
-            sums[f"{key}:short"] = Sum(Greatest(Value(quota) - F("full_time_count"), Value(0)), filter=group)
+            sums[f"{key}:short"] = Sum(shortfall_expression("full_time_count"), filter=group)
     counts = (
         params.scope(Organization.objects.filter(_existing_on(params), kind__in=kinds))
         .with_full_time(params.as_of)

@@ -17,7 +17,6 @@ from itertools import groupby
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value, When
 
 from registry.kernel.period import Period
-from registry.kernel.pinyin import sort_key
 from registry.kernel.policy import in_force
 from registry.kernel.reporting import (
     Column,
@@ -56,15 +55,17 @@ def _organizers(params: ReportParams, window: Period) -> list[dict]:
     areas = (
         params.scope(Area.objects.filter(level__in=ORGANIZER_LEVELS))
         .annotate(held=held)
+        # the district first, then its towns/streets in pinyin order (the stored key: 38,700 nation-wide)
         .order_by(
-            Case(When(level=AreaLevel.DISTRICT, then=Value(0)), default=Value(1), output_field=IntegerField()), "name"
+            Case(When(level=AreaLevel.DISTRICT, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "name_pinyin",
+            "name",
         )
         .values("pk", "name", "level", "held")
     )
     required_by_level = in_force(TRAINING_PER_YEAR, params.year)
     rows = []
-    # the district first, then its towns/streets in pinyin order (a few dozen rows)
-    for area in sorted(areas, key=lambda a: (a["level"] != AreaLevel.DISTRICT, sort_key(a["name"]))):
+    for area in areas:
         category = (DISTRICT_CATEGORY if area["level"] == AreaLevel.DISTRICT else TOWN_CATEGORY).value
         required = required_by_level.get(category)
         rows.append(
